@@ -1,0 +1,70 @@
+# Heap bytes allocated per step by each control-core block, measured under
+# MicroPython with gc disabled (gc.mem_alloc() deltas).  Prints JSON.
+
+import gc
+import json
+
+from core.cascade import Cascade
+from core.onoff import TwoPosition
+from core.pid import PID
+from core.slow_pwm import SlowPWM
+from core.split_range import SplitRange
+from core.three_point import ThreePointValve
+
+STEPS = 2000
+
+
+def pid_step(pid, k):
+    pid.update(20000, 18000 + (k % 7) * 500, 1000 + k % 3, k % 5)
+
+
+def cascade_step(cascade, k):
+    cascade.update(20000, 18000 + (k % 11) * 300, 30000 + (k % 13) * 700, 10000)
+
+
+def split_step(split, k):
+    split.update((k % 41) * 5000 - 100000)
+
+
+def two_position_step(two_position, k):
+    two_position.update(20000, 19000 + (k % 9) * 250, 1000)
+
+
+def slow_pwm_step(pwm, k):
+    pwm.update((k % 17) * 6000, 100 + k % 4)
+
+
+def three_point_step(valve, k):
+    valve.update((k // 50 % 5) * 25000, 250)
+
+
+def measure(block, step):
+    for k in range(200):  # warm up: first-call paths, coefficient caches
+        step(block, k)
+    gc.collect()
+    gc.disable()
+    before = gc.mem_alloc()
+    k = 0
+    while k < STEPS:
+        step(block, k)
+        k += 1
+    used = gc.mem_alloc() - before
+    gc.enable()
+    return used / STEPS
+
+
+def main():
+    outer = PID(kp_m=4000, ki_m=20, out_min=20000, out_max=50000)
+    inner = PID(kp_m=3000, ki_m=100, kd_m=5000, tf_ms=20000, rate_per_s=2000)
+    results = {
+        "pid": measure(PID(kp_m=5000, ki_m=50, kd_m=3000, tf_ms=5000, rate_per_s=5000, deadband=100), pid_step),
+        "cascade": measure(Cascade(outer, inner, 20000, 50000), cascade_step),
+        "split_range": measure(SplitRange(), split_step),
+        "two_position": measure(TwoPosition(500, 500, 3000, 3000), two_position_step),
+        "slow_pwm": measure(SlowPWM(10000, 500), slow_pwm_step),
+        "three_point": measure(ThreePointValve(60000, 500), three_point_step),
+    }
+    print(json.dumps(results))
+
+
+main()
