@@ -57,7 +57,9 @@ def main():
     outer = PID(kp_m=4000, ki_m=20, out_min=20000, out_max=50000)
     inner = PID(kp_m=3000, ki_m=100, kd_m=5000, tf_ms=20000, rate_per_s=2000)
     results = {
-        "pid": measure(PID(kp_m=5000, ki_m=50, kd_m=3000, tf_ms=5000, rate_per_s=5000, deadband=100), pid_step),
+        "pid": measure(
+            PID(kp_m=5000, ki_m=50, kd_m=3000, tf_ms=5000, rate_per_s=5000, deadband=100), pid_step
+        ),
         "cascade": measure(Cascade(outer, inner, 20000, 50000), cascade_step),
         "split_range": measure(SplitRange(), split_step),
         "two_position": measure(TwoPosition(500, 500, 3000, 3000), two_position_step),

@@ -94,13 +94,15 @@ def mul_micro(x, gain_u):
     """floor(x * gain_u / 1e6) for |x| <= SIGNAL_MAX, 0 <= gain_u <= GAIN_U_MAX.
 
     gain_u is split into three decimal limbs (units, milli, micro); each
-    partial product is at most 1e9.
+    partial product is at most 1e9, and the remainders are summed before the
+    last division so the result is the exact floor.
     """
     g_units = gain_u // MICRO
     rest = gain_u - g_units * MICRO
     g_milli = rest // MILLI
-    g_micro = rest - g_milli * MILLI
-    return x * g_units + x * g_milli // MILLI + x * g_micro // MICRO
+    part_milli = x * g_milli
+    frac = (part_milli % MILLI) * MILLI + x * (rest - g_milli * MILLI)
+    return x * g_units + part_milli // MILLI + frac // MICRO
 
 
 class Accumulator:

@@ -259,4 +259,3 @@ class PID:
         self._filter_u = div_micro(dt_ms, self.tf_ms + dt_ms)
         # Rate limit as counts per step: rate_per_s * dt_ms / 1000.
         self._rate_step = muldiv(self.rate_per_s, dt_ms, MILLI) if self.rate_per_s else 0
-
