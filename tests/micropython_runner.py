@@ -14,8 +14,9 @@ MICROPYTHON = Path(sys.executable).parent / "micropython"
 HEAP = "16M"  # the trace harness holds whole traces; firmware heaps are measured elsewhere
 
 
-def run_script(script, stdin="", heap=HEAP, timeout_s=120):
-    env = dict(os.environ, MICROPYPATH=f"{FIRMWARE}:{TESTS}")
+def run_script(script, stdin="", heap=HEAP, timeout_s=120, firmware=FIRMWARE):
+    """firmware: the directory MicroPython imports the firmware from."""
+    env = dict(os.environ, MICROPYPATH=f"{firmware}:{TESTS}")
     result = subprocess.run(
         [str(MICROPYTHON), "-X", f"heapsize={heap}", str(script)],
         input=stdin,
@@ -29,6 +30,6 @@ def run_script(script, stdin="", heap=HEAP, timeout_s=120):
     return result.stdout
 
 
-def run_json(script, payload=None):
+def run_json(script, payload=None, **options):
     stdin = "" if payload is None else json.dumps(payload)
-    return json.loads(run_script(script, stdin))
+    return json.loads(run_script(script, stdin, **options))

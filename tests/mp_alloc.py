@@ -38,19 +38,23 @@ def three_point_step(valve, k):
     valve.update((k // 50 % 5) * 25000, 250)
 
 
-def measure(block, step):
+def float_step(box, k):
+    box[0] = box[0] * 0.5 + k  # a float result is a heap object: must show
+
+
+def measure(block, step, steps=STEPS):
     for k in range(200):  # warm up: first-call paths, coefficient caches
         step(block, k)
     gc.collect()
     gc.disable()
     before = gc.mem_alloc()
     k = 0
-    while k < STEPS:
+    while k < steps:
         step(block, k)
         k += 1
     used = gc.mem_alloc() - before
     gc.enable()
-    return used / STEPS
+    return used / steps
 
 
 def main():
@@ -66,6 +70,7 @@ def main():
         "slow_pwm": measure(SlowPWM(10000, 500), slow_pwm_step),
         "three_point": measure(ThreePointValve(60000, 500), three_point_step),
     }
+    results["float_control"] = measure([0.0], float_step, 100)
     print(json.dumps(results))
 
 

@@ -1,10 +1,11 @@
 """The control core gives bit-identical traces on CPython and MicroPython,
 and keeps every intermediate inside the ESP32's small-int range."""
 
-import core_trace
-from bounded_int import BoundedInt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import core_trace
+from bounded_int import BoundedInt
 from micropython_runner import TESTS, run_json
 from strategies import any_spec
 

@@ -1,9 +1,9 @@
 """The fixed-point helpers are exact (floor rounding) over their documented domains."""
 
-from bounded_int import BoundedInt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bounded_int import BoundedInt
 from core.fixed import GAIN_U_MAX, MICRO, MULDIV_MAX, SIGNAL_MAX, Accumulator, div_micro, mul_micro, muldiv
 
 signal = st.integers(-SIGNAL_MAX, SIGNAL_MAX)

@@ -1,13 +1,13 @@
 """Properties of the fixed-point PID."""
 
-import core_trace
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from strategies import gains, pid_configs, pid_specs
 
+import core_trace
 from core.fixed import FULL_SCALE, MICRO, MILLI, SIGNAL_MAX
 from core.pid import AUTO, PID
+from strategies import gains, pid_configs, pid_specs
 
 # Rounding of one step: each of P, I and D is a floor, so at most a few counts.
 ROUNDING = 3

@@ -5,7 +5,9 @@
 # and motor wear); once started a move runs at least that long.  Asked for
 # 0 % or 100 %, the valve is driven past the estimated end by overrun_ms and
 # the estimate is re-synced to the end stop; at power-up it is driven closed
-# for a full travel plus overrun, since its position is unknown.
+# for a full travel plus overrun, since its position is unknown.  The re-sync
+# is exact when the real travel time is within travel_ms + overrun_ms: set
+# overrun_ms (default 10 % of travel) to cover the motor's tolerance.
 
 from core.fixed import DT_MAX_MS, FULL_SCALE, TIME_MAX_MS, check_range, clamp, const, muldiv
 

@@ -1,0 +1,50 @@
+"""The core compiles with mpy-cross, runs from .mpy files under MicroPython,
+and a control step allocates nothing on the MicroPython heap."""
+
+import sys
+
+import pytest
+
+import core_trace
+from micropython_runner import TESTS, run_json
+
+sys.path.insert(0, str(TESTS.parent / "tools"))
+import build_mpy  # noqa: E402
+
+SPECS = [
+    {
+        "block": "pid",
+        "config": {"kp_m": 2500, "ki_m": 9, "kd_m": 30000, "tf_ms": 20000, "rate_per_s": 800},
+        "steps": [["u", 21000, 16000 + k * 17 % 6000, 10000, 0] for k in range(300)],
+    },
+    {
+        "block": "three_point",
+        "config": {"args": [120000, 1000, 500, 12000]},
+        "steps": [["u", k // 30 % 5 * 25000, 1000] for k in range(600)],
+    },
+]
+
+
+def test_compiled_core_gives_the_same_trace(tmp_path):
+    assert build_mpy.build(tmp_path) == []
+    assert (tmp_path / "core" / "pid.mpy").exists()
+    assert not list(tmp_path.rglob("*.py"))  # only bytecode goes to the interpreter
+    got = run_json(TESTS / "core_trace.py", SPECS, firmware=tmp_path)
+    assert got == [core_trace.run(spec) for spec in SPECS]
+
+
+@pytest.fixture(scope="module")
+def allocation():
+    # 64 KB of heap: less than an ESP32 has free after boot.
+    return run_json(TESTS / "mp_alloc.py", heap="64K")
+
+
+@pytest.mark.parametrize(
+    "block", ["pid", "cascade", "split_range", "two_position", "slow_pwm", "three_point"]
+)
+def test_a_control_step_allocates_nothing(allocation, block):
+    assert allocation[block] == 0
+
+
+def test_the_allocation_probe_sees_allocations(allocation):
+    assert allocation["float_control"] > 0
