@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench mpy clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt tools/fetch_weather.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) tools/fetch_weather.py
 	touch $(STAMP)
 
 demo: $(STAMP)
