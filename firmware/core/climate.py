@@ -1,0 +1,242 @@
+# Climate control of one greenhouse bay, built from the core's blocks.
+#
+# First version: day/night heating and ventilation setpoints with ramps, a
+# heating cascade (air temperature -> supply-water setpoint -> mixing valve)
+# on the mine-water heat pump, cooling in sequence (vents while the outside
+# is cooler, then free cooling with mine water through the fan-coils, then
+# the heat pump in reverse where fitted), a humidity vent crack and minimum
+# pipe, a night screen, and the overrides that hold whatever else happens:
+# frost, overheat, sensor fallback, no mine-water flow.
+#
+# Pure: the caller fills .inputs (ints in core/fixed.py scales, None when a
+# reading is missing), calls tick(time_of_day_ms, dt_ms) and reads .outputs.
+# Time of day is local solar time.  tick() allocates nothing on MicroPython.
+
+from core.cascade import Cascade
+from core.fixed import FULL_SCALE, clamp, const, muldiv
+from core.onoff import MinOnOff
+from core.pid import MANUAL, PID
+
+HOUR_MS = const(3600000)
+DAY_START_MS = const(21600000)  # 06:00 solar: heating setpoint ramps to day
+DAY_END_MS = const(64800000)  # 18:00 solar: ramps back to night
+RAMP_MS = const(3600000)  # setpoint ramps over one hour
+AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
+SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
+SUPPLY_MIN_C = const(20000)
+HEAT_PUMP_ON_DEMAND = const(1000)  # heating valve above 1 % asks for the heat pump
+HEAT_PUMP_MIN_RUN_MS = const(600000)
+HEAT_PUMP_MIN_OFF_MS = const(300000)
+HEAT_PUMP_START_MS = const(120000)  # asked but not running after this long: alarm
+VENTS_FIRST_MARGIN_K = const(1000)  # outside at least this much cooler: vents before fan-coils
+VENT_SHARE = const(60000)  # share of the cooling demand given to the vents first
+HUMIDITY_VENT_PER_PCT = const(4)  # vent crack, % per % RH above the limit
+HUMIDITY_VENT_MAX = const(25000)
+HUMIDITY_VENT_COLD_K = const(10000)  # no humidity crack with outside this far below the crop minimum
+HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the limit
+SCREEN_DARK_W_M2 = const(5)
+SCREEN_COLD_C = const(12000)
+
+# Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
+ALARM_AIR_HELD = const(1)
+ALARM_AIR_FAILED = const(2)
+ALARM_SUPPLY_SENSOR = const(4)
+ALARM_FROST = const(8)
+ALARM_OVERHEAT = const(16)
+ALARM_NO_MINE_WATER = const(32)
+ALARM_HEAT_PUMP = const(64)
+ALARM_TEXT = (
+    (ALARM_AIR_HELD, "air_held", "air temperature missing: holding the last reading"),
+    (ALARM_AIR_FAILED, "air_failed", "air temperature missing too long: safe heating, vents shut"),
+    (ALARM_SUPPLY_SENSOR, "supply_sensor", "supply temperature missing: mixing valve held"),
+    (ALARM_FROST, "frost", "air below the crop minimum: full heating, vents shut"),
+    (ALARM_OVERHEAT, "overheat", "air above the crop maximum: vents open, heating off"),
+    (ALARM_NO_MINE_WATER, "no_mine_water", "no mine-water flow: heat pump held off"),
+    (ALARM_HEAT_PUMP, "heat_pump", "heat pump asked to run but not running"),
+)
+
+
+def heating_setpoint(profile, time_of_day_ms):
+    """The crop's heating setpoint, with one-hour ramps at 06:00 and 18:00 solar."""
+    day = profile["heat_day_c"]
+    night = profile["heat_night_c"]
+    t = time_of_day_ms
+    if t < DAY_START_MS or t >= DAY_END_MS + RAMP_MS:
+        return night
+    if t < DAY_START_MS + RAMP_MS:
+        return night + muldiv(day - night, t - DAY_START_MS, RAMP_MS)
+    if t < DAY_END_MS:
+        return day
+    return day - muldiv(day - night, t - DAY_END_MS, RAMP_MS)
+
+
+class Inputs:
+    def __init__(self):
+        self.air_c = None
+        self.rh_pct = None
+        self.supply_c = None
+        self.radiation_w_m2 = None
+        self.outdoor_c = None
+        self.heat_pump_running = False
+        self.mine_flow_ok = True
+
+
+class Outputs:
+    def __init__(self):
+        self.heat_valve = 0
+        self.cool_valve = 0
+        self.vent = 0
+        self.screen = 0
+        self.heat_pump_on = False
+        self.heat_pump_cooling = False
+        self.alarms = 0
+        self.heat_setpoint_c = 0
+        self.vent_setpoint_c = 0
+        self.supply_setpoint_c = 0
+
+
+class Climate:
+    def __init__(self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False):
+        self.profile = profile
+        self.supply_max_c = profile["supply_max_c"] if supply_max_c is None else supply_max_c
+        self.has_vents = vents
+        self.has_fan_coils = fan_coils
+        self.has_screen = screen
+        self.has_reverse = reverse
+        self.inputs = Inputs()
+        self.outputs = Outputs()
+        # Air -> supply setpoint: 4 K of supply per K of air, Ti ~ 17 min.
+        self.air_loop = PID(kp_m=4000, ki_m=4)
+        # Supply -> mixing valve: 5 %/K, Ti ~ 2 min.
+        self.supply_loop = PID(kp_m=5000, ki_m=42, out_min=0, out_max=FULL_SCALE)
+        self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
+        # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
+        self.cool_loop = PID(kp_m=20000, ki_m=33, rate_per_s=500, direct=True)
+        self.heat_pump = MinOnOff(HEAT_PUMP_MIN_RUN_MS, HEAT_PUMP_MIN_OFF_MS)
+        self._last_air_c = None
+        self._air_missing_ms = 0
+        self._hp_waiting_ms = 0
+
+    def tick(self, time_of_day_ms, dt_ms):
+        inp = self.inputs
+        out = self.outputs
+        p = self.profile
+        alarms = 0
+
+        heat_sp = heating_setpoint(p, time_of_day_ms)
+        vent_sp = heat_sp + p["vent_offset_k"]
+
+        # Air temperature, bridged for a while when the reading is missing.
+        air = inp.air_c
+        if air is None:
+            self._air_missing_ms = min(self._air_missing_ms + dt_ms, HOUR_MS)
+            air = self._last_air_c
+            alarms |= ALARM_AIR_HELD
+            if air is None or self._air_missing_ms > AIR_HOLD_MS:
+                air = None
+                alarms |= ALARM_AIR_FAILED
+        else:
+            self._last_air_c = air
+            self._air_missing_ms = 0
+
+        # Humidity: RH above the crop limit cracks the vents and raises the pipe.
+        rh_excess = 0
+        if inp.rh_pct is not None and inp.rh_pct > p["rh_max_pct"]:
+            rh_excess = inp.rh_pct - p["rh_max_pct"]
+
+        # Heating cascade.
+        supply_floor = SUPPLY_MIN_C
+        if rh_excess and air is not None:
+            supply_floor = clamp(air + HUMIDITY_PIPE_PER_PCT * rh_excess, SUPPLY_MIN_C, self.supply_max_c)
+        self.heating.set_inner_range(supply_floor, self.supply_max_c)
+        supply = inp.supply_c
+        if supply is None:
+            alarms |= ALARM_SUPPLY_SENSOR
+            if self.supply_loop.mode != MANUAL:  # hold the valve where it is
+                self.supply_loop.set_manual(self.supply_loop.out)
+            supply = 0
+        elif self.supply_loop.mode == MANUAL:
+            self.supply_loop.set_auto()
+        if air is None:
+            blind_supply = clamp(p["heat_night_c"] + SAFE_SUPPLY_RISE_K, SUPPLY_MIN_C, self.supply_max_c)
+            self.air_loop.set_manual(blind_supply)
+        elif self.air_loop.mode == MANUAL:
+            self.air_loop.set_auto()
+        heat_valve = self.heating.update(heat_sp, 0 if air is None else air, supply, dt_ms)
+
+        # Cooling in sequence: vents while the outside is cooler, then fan-coils.
+        vent = 0
+        cool_valve = 0
+        if air is not None:
+            demand = self.cool_loop.update(vent_sp, air, dt_ms)
+            outside_cooler = inp.outdoor_c is not None and inp.outdoor_c < air - VENTS_FIRST_MARGIN_K
+            if self.has_vents and (outside_cooler or not self.has_fan_coils):
+                share = VENT_SHARE if self.has_fan_coils else FULL_SCALE
+                vent = muldiv(min(demand, share), FULL_SCALE, share)
+                if self.has_fan_coils and demand > share:
+                    cool_valve = muldiv(demand - share, FULL_SCALE, FULL_SCALE - share)
+            elif self.has_fan_coils:
+                cool_valve = demand
+            mild = inp.outdoor_c is not None and inp.outdoor_c > p["air_min_c"] - HUMIDITY_VENT_COLD_K
+            if rh_excess and self.has_vents and mild:
+                vent = max(vent, min(HUMIDITY_VENT_PER_PCT * rh_excess, HUMIDITY_VENT_MAX))
+        if heat_valve > 0:
+            cool_valve = 0  # never heat and cool at once
+
+        # Overrides: frost and overheat win over the loops.
+        if air is not None and air < p["air_min_c"]:
+            alarms |= ALARM_FROST
+            heat_valve = FULL_SCALE
+            vent = 0
+            cool_valve = 0
+        elif air is not None and air > p["air_max_c"]:
+            alarms |= ALARM_OVERHEAT
+            heat_valve = 0
+            vent = FULL_SCALE if self.has_vents else 0
+            cool_valve = FULL_SCALE if self.has_fan_coils else 0
+        if air is None:
+            vent = 0
+            cool_valve = 0
+
+        # Heat pump: runs for heating demand, or in reverse when free cooling is full.
+        want_cooling = self.has_reverse and cool_valve >= FULL_SCALE and air is not None and air > vent_sp
+        want_hp = heat_valve > HEAT_PUMP_ON_DEMAND or want_cooling
+        if not inp.mine_flow_ok:
+            alarms |= ALARM_NO_MINE_WATER
+            self.heat_pump.force_off()
+            want_hp = False
+        hp_on = self.heat_pump.update(want_hp, dt_ms)
+        if hp_on and not inp.heat_pump_running:
+            self._hp_waiting_ms = min(self._hp_waiting_ms + dt_ms, HOUR_MS)
+            if self._hp_waiting_ms > HEAT_PUMP_START_MS:
+                alarms |= ALARM_HEAT_PUMP
+        else:
+            self._hp_waiting_ms = 0
+
+        # Screen (or quilt): closed in the cold dark.
+        screen = 0
+        if self.has_screen:
+            radiation = inp.radiation_w_m2
+            dark = (
+                radiation < SCREEN_DARK_W_M2
+                if radiation is not None
+                else not (DAY_START_MS <= time_of_day_ms < DAY_END_MS)
+            )
+            cold = inp.outdoor_c is None or inp.outdoor_c < SCREEN_COLD_C
+            if dark and cold:
+                screen = FULL_SCALE
+
+        out.heat_valve = heat_valve
+        out.cool_valve = cool_valve
+        out.vent = vent
+        out.screen = screen
+        out.heat_pump_on = hp_on
+        out.heat_pump_cooling = hp_on and want_cooling
+        out.alarms = alarms
+        out.heat_setpoint_c = heat_sp
+        out.vent_setpoint_c = vent_sp
+        out.supply_setpoint_c = self.heating.inner_setpoint
+        return out
+
+    def alarm_names(self, alarms):
+        return [code for bit, code, _ in ALARM_TEXT if alarms & bit]

@@ -1,0 +1,356 @@
+"""Lumped greenhouse model per m2 of floor: air, thermal mass, heating water,
+vapour, a mine-water heat pump, free cooling through fan-coils, vents and a
+screen (or a solar greenhouse's night quilt).
+
+States: air temperature, thermal mass temperature (floor, soil and structure;
+in a Chinese solar greenhouse the north wall that stores the day's sun),
+heating-circuit water temperature, air vapour concentration.  Explicit Euler
+at steps of at most MAX_STEP_S, short against the fastest time constant (the
+air with the vents fully open, about 100 s).  Every heat flow is booked in
+`energy` so that the balance can be checked: heat in - heat out = change in
+stored heat.
+
+Parameter sources: Vanthoor (2011), "A model-based greenhouse design method"
+(PhD thesis, Wageningen) and the GreenLight model (Katzin et al. 2020) for the
+Venlo house; Baille et al. (1994) for transpiration; Tong, Christopher & Li
+(2009) and Meng et al. for Chinese solar greenhouses; manufacturer data
+(screens, heat pumps, fan-coils) where said.  Round engineering values: this
+model is for designing control, not for predicting yield.
+"""
+
+import math
+from dataclasses import dataclass
+
+from host_sim.actuators import HeatPump, Valve
+from host_sim.psychro import (
+    AIR_VOLUMETRIC_HEAT_J_M3K,
+    KELVIN,
+    LATENT_HEAT_J_KG,
+    sat_vap_pres_pa,
+    sat_vapour_conc_kg_m3,
+    vapour_conc_kg_m3,
+)
+
+MAX_STEP_S = 10.0
+WATER_HEAT_J_KGK = 4186.0
+GRAVITY_M_S2 = 9.81
+CANOPY_EXTINCTION = 0.7  # Beer's law k for global radiation in a crop canopy
+
+
+@dataclass
+class PlantParams:
+    # Cover and structure
+    cover_u_w_m2k: float = 6.0  # scenario; single glass ~6, PE film ~6.5 (Vanthoor 2011 tab. 8.1)
+    cover_to_floor: float = 1.25  # cover area / floor area, Venlo (Vanthoor 2011: 1.2-1.3)
+    opaque_loss_w_m2k: float = 0.0  # solar greenhouse north wall and back roof, per m2 floor
+    transmission: float = 0.65  # global radiation into the house, glass and structure (Vanthoor: 0.6-0.7)
+    height_m: float = 5.0  # mean air height (scenario)
+    quick_mass_j_m2k: float = 8000.0  # canopy (1.2 kJ/m2K per LAI, Vanthoor) and light structures
+    mass_j_m2k: float = 120000.0  # floor, top soil and structure that exchange within hours
+    mass_w_m2k: float = 6.0  # air <-> mass, convection and radiation (Vanthoor floor/structure h)
+    soil_w_m2k: float = 1.0  # mass <-> deep soil at the year's mean temperature
+    solar_to_mass: float = 0.35  # share of transmitted radiation absorbed by floor and structure
+    # Screen or quilt
+    screen_energy_saving: float = 0.45  # cover loss cut when closed (energy screens 40-50 %, maker data)
+    screen_light_loss: float = 0.2  # radiation cut when closed (energy screens transmit ~80 %)
+    screen_travel_s: float = 180.0
+    # Ventilation (de Jong 1990 as used by Vanthoor 2011)
+    leakage_ach: float = 0.3  # air changes per hour with no wind
+    leakage_ach_per_m_s: float = 0.1  # more per m/s of wind
+    vent_area_to_floor: float = 0.2  # roof vent opening area / floor area, Venlo
+    vent_discharge: float = 0.65  # C_d
+    vent_wind_coeff: float = 0.09  # C_w
+    vent_stack_height_m: float = 0.8  # vertical opening height for the stack effect
+    vent_travel_s: float = 150.0
+    # Crop transpiration, Baille et al. (1994): lE = a (1 - exp(-k LAI)) R + b VPD
+    lai: float = 3.0
+    transp_radiation: float = 0.3  # a, within the reported 0.2-0.6
+    transp_vpd_w_m2kpa: float = 35.0  # b for LAI 3, within the reported range
+    transp_night_factor: float = 0.2  # stomata mostly closed in the dark
+    # Condensation on the cover: inside film coefficient and Lewis analogy
+    cover_inside_w_m2k: float = 7.5
+    # Heating circuit
+    emitter_w_m2k: float = 10.0  # pipe rail and fan-coils, water mean to air (low-temperature design)
+    water_l_m2: float = 4.0  # circuit water volume per m2 floor
+    mix_flow_w_m2k: float = 40.0  # primary injection through the fully open mixing valve
+    heat_valve_travel_s: float = 120.0  # actuator data: 90-150 s
+    valve_deadband: float = 0.005
+    valve_backlash: float = 0.01
+    # Heat pump and mine water (scenario sets capacity and temperatures)
+    heat_pump_w_m2: float = 150.0
+    supply_max_c: float = 50.0  # heat pump leaving water, also the circuit's limit
+    mine_water_c: float = 15.0
+    evaporator_approach_k: float = 5.0  # mine water -> refrigerant through the plate exchanger
+    condenser_approach_k: float = 3.0
+    carnot_fraction: float = 0.5  # real/Carnot COP: 0.45-0.55 for water-to-water units (maker data)
+    hp_min_run_s: float = 600.0
+    hp_min_off_s: float = 300.0
+    # Cooling
+    fan_coil_w_m2: float = 0.0  # capacity at fan_coil_design_k
+    fan_coil_design_k: float = 10.0  # air - chilled water at rated capacity
+    free_cooling_approach_k: float = 2.0  # mine water -> fan-coil water through the exchanger
+    reverse_chilled_c: float = 7.0  # heat pump in reverse, where fitted
+    heat_pump_reverse: bool = False
+    cool_valve_travel_s: float = 60.0
+    # Electric auxiliaries (maker data, per m2 floor)
+    circulation_pump_w_m2: float = 0.3
+    mine_pump_w_m2: float = 0.4
+    fan_coil_fans_w_m2: float = 0.6
+
+
+def params_for(scenario):
+    """PlantParams for a scenario's greenhouse, heating and cooling."""
+    house = scenario.greenhouse
+    area = house.area_m2
+    common = {
+        "cover_u_w_m2k": house.cover_u_w_m2k,
+        "height_m": house.height_m,
+        "heat_pump_w_m2": scenario.heating.heat_pump_kw * 1000.0 / area,
+        "supply_max_c": scenario.heating.supply_max_c,
+        "mine_water_c": scenario.heating.mine_water_c,
+        "fan_coil_w_m2": scenario.cooling.fan_coil_kw * 1000.0 / area,
+        "heat_pump_reverse": scenario.cooling.heat_pump_reverse,
+    }
+    if not house.screen:
+        common["screen_energy_saving"] = 0.0
+        common["screen_light_loss"] = 0.0
+    if not house.vents:
+        common["vent_area_to_floor"] = 0.0
+    if house.type == "solar":
+        # Chinese solar greenhouse: film south roof, heavy north wall, night quilt.
+        solar = {
+            "cover_to_floor": 1.15,  # curved south roof over the floor
+            "opaque_loss_w_m2k": 0.5,  # insulated north wall and back roof
+            "transmission": 0.7,  # PO film with dust and frame
+            "mass_j_m2k": 450000.0,  # north wall (0.3 m active brick/soil) and top soil
+            "mass_w_m2k": 8.0,
+            "solar_to_mass": 0.6,  # the wall faces the sun
+            "leakage_ach": 0.5,
+            "leakage_ach_per_m_s": 0.15,
+            "vent_area_to_floor": 0.06 if house.vents else 0.0,  # top and bottom vent strips
+            "vent_stack_height_m": 2.0,
+        }
+        if house.screen:
+            solar["screen_energy_saving"] = 0.7  # quilt: 60-80 % less loss through the film
+            solar["screen_light_loss"] = 1.0  # opaque
+            solar["screen_travel_s"] = 300.0
+        common.update(solar)
+    return PlantParams(**common)
+
+
+class Energy:
+    """Running totals, J per m2 floor."""
+
+    def __init__(self):
+        self.solar_j = 0.0  # absorbed inside, air and mass
+        self.heat_pump_j = 0.0  # into the heating water through the mixing valve
+        self.cover_j = 0.0  # out through cover, walls
+        self.ventilation_j = 0.0  # out with leakage and vent air
+        self.soil_j = 0.0  # out to deep soil
+        self.transpiration_j = 0.0  # sensible heat turned latent by the crop
+        self.cooling_sensible_j = 0.0  # out through the fan-coils
+        self.cooling_latent_j = 0.0  # condensate on the fan-coils (not part of the sensible balance)
+        self.hp_elec_j = 0.0
+        self.aux_elec_j = 0.0
+        self.hp_cooling_j = 0.0  # cold from the heat pump in reverse
+        self.ideal_heat_j = 0.0  # the oracle's heater (Greenhouse.ideal_band)
+        self.ideal_cool_j = 0.0
+
+
+class Greenhouse:
+    def __init__(self, params, air_c=15.0, rh_pct=80.0, mass_c=None, deep_soil_c=12.0):
+        p = self.params = params
+        self.air_c = air_c
+        self.mass_c = air_c if mass_c is None else mass_c
+        self.water_c = air_c
+        self.vapour_kg_m3 = vapour_conc_kg_m3(sat_vap_pres_pa(air_c) * rh_pct / 100.0, air_c)
+        self.deep_soil_c = deep_soil_c
+        self.air_j_m2k = AIR_VOLUMETRIC_HEAT_J_M3K * p.height_m + p.quick_mass_j_m2k
+        self.water_j_m2k = p.water_l_m2 * WATER_HEAT_J_KGK
+        # Share of radiation the canopy intercepts (Beer's law, k = 0.7) times a.
+        self._transp_radiation = p.transp_radiation * (1.0 - math.exp(-CANOPY_EXTINCTION * p.lai))
+        self.heat_valve = Valve(p.heat_valve_travel_s, p.valve_deadband, p.valve_backlash)
+        self.cool_valve = Valve(p.cool_valve_travel_s, p.valve_deadband, p.valve_backlash)
+        self.vent = Valve(p.vent_travel_s, 0.01)
+        self.screen = Valve(p.screen_travel_s, 0.01)
+        self.heat_pump = HeatPump(p.hp_min_run_s, p.hp_min_off_s)
+        self.mine_pump_tripped = False
+        self.energy = Energy()
+        # (low, high) air temperature held exactly by ideal, unbooked heating
+        # and cooling: the oracle that gives the least heat a controller needs.
+        self.ideal_band = None
+        # Last step's flows, W/m2, for sensors and plots.
+        self.heat_w_m2 = 0.0
+        self.cool_w_m2 = 0.0
+        self.elec_w_m2 = 0.0
+        self.transpiration_kg_m2s = 0.0
+        self.cop = 0.0
+        cond_k = p.supply_max_c + p.condenser_approach_k + KELVIN
+        evap_k = p.mine_water_c - p.evaporator_approach_k + KELVIN
+        self.heating_cop = p.carnot_fraction * cond_k / (cond_k - evap_k)
+        evap_cool_k = p.reverse_chilled_c - p.evaporator_approach_k + KELVIN
+        cond_cool_k = p.mine_water_c + p.condenser_approach_k + KELVIN
+        self.cooling_cop = p.carnot_fraction * evap_cool_k / (cond_cool_k - evap_cool_k)
+
+    @property
+    def rh_pct(self):
+        vap_pres_pa = self.vapour_kg_m3 * 461.5 * (self.air_c + KELVIN)
+        return 100.0 * vap_pres_pa / sat_vap_pres_pa(self.air_c)
+
+    def stored_heat_j(self):
+        return (
+            self.air_j_m2k * self.air_c
+            + self.params.mass_j_m2k * self.mass_c
+            + self.water_j_m2k * self.water_c
+        )
+
+    def step(self, dt_s, out_c, out_vapour_kg_m3, global_w_m2, wind_m_s, commands):
+        """Advance dt_s (any length: split into steps of MAX_STEP_S)."""
+        if dt_s <= MAX_STEP_S:
+            self._step(dt_s, out_c, out_vapour_kg_m3, global_w_m2, wind_m_s, commands)
+            return
+        steps = math.ceil(dt_s / MAX_STEP_S - 1e-9)
+        sub_s = dt_s / steps
+        for _ in range(steps):
+            self._step(sub_s, out_c, out_vapour_kg_m3, global_w_m2, wind_m_s, commands)
+
+    def _step(self, dt_s, out_c, out_vapour, global_w_m2, wind_m_s, cmd):
+        p = self.params
+        e = self.energy
+        air_c = self.air_c
+        # Actuators move first: the command holds over the step.
+        heat_valve = self.heat_valve.step(cmd.heat_valve_pct / 100.0, dt_s)
+        cool_valve = self.cool_valve.step(cmd.cool_valve_pct / 100.0, dt_s)
+        vent = self.vent.step(cmd.vent_pct / 100.0, dt_s)
+        screen = self.screen.step(cmd.screen_pct / 100.0, dt_s)
+        source_ok = not self.mine_pump_tripped
+        hp = self.heat_pump
+        hp_on = hp.step(cmd.heat_pump_on, cmd.heat_pump_cooling and p.heat_pump_reverse, source_ok, dt_s)
+
+        # Radiation absorbed inside.
+        solar_w = global_w_m2 * p.transmission * (1.0 - p.screen_light_loss * screen)
+        solar_air_w = solar_w * (1.0 - p.solar_to_mass)
+        solar_mass_w = solar_w * p.solar_to_mass
+
+        # Cover and ventilation losses.
+        delta_out_k = air_c - out_c
+        cover_w_k = (
+            p.cover_u_w_m2k * p.cover_to_floor * (1.0 - p.screen_energy_saving * screen) + p.opaque_loss_w_m2k
+        )
+        cover_w = cover_w_k * delta_out_k
+        leak_m3_s = p.height_m * (p.leakage_ach + p.leakage_ach_per_m_s * wind_m_s) / 3600.0
+        stack = GRAVITY_M_S2 * p.vent_stack_height_m * max(delta_out_k, 0.0) / (air_c + KELVIN)
+        vent_m3_s = (
+            vent
+            * p.vent_area_to_floor
+            * p.vent_discharge
+            / 2.0
+            * math.sqrt(stack + p.vent_wind_coeff * wind_m_s * wind_m_s)
+        )
+        air_flow_m3_s = leak_m3_s + vent_m3_s
+        ventilation_w = AIR_VOLUMETRIC_HEAT_J_M3K * air_flow_m3_s * delta_out_k
+
+        # Crop transpiration (sensible heat of the air turned into vapour).
+        sat_air = sat_vapour_conc_kg_m3(air_c)
+        vpd_kpa = max(0.0, (sat_air - self.vapour_kg_m3) * 461.5 * (air_c + KELVIN)) / 1000.0
+        stomata = 1.0 if solar_w > 10.0 else p.transp_night_factor
+        transp_w = self._transp_radiation * solar_w + (p.transp_vpd_w_m2kpa * vpd_kpa * stomata)
+        transp_kg_s = transp_w / LATENT_HEAT_J_KG
+
+        # Condensation on the cover's inside surface.
+        cover_surface_c = air_c - cover_w_k / p.cover_to_floor / p.cover_inside_w_m2k * delta_out_k
+        cond_cover_kg_s = max(
+            0.0,
+            p.cover_to_floor
+            * p.cover_inside_w_m2k
+            / AIR_VOLUMETRIC_HEAT_J_M3K
+            * (self.vapour_kg_m3 - sat_vapour_conc_kg_m3(cover_surface_c)),
+        )
+
+        # Heating: the heat pump's hot water mixed into the circuit.
+        if hp_on and not hp.cooling:
+            hot_c = p.supply_max_c
+            mix_w = min(heat_valve * p.mix_flow_w_m2k * max(0.0, hot_c - self.water_c), p.heat_pump_w_m2)
+            hp_elec_w = mix_w / self.heating_cop
+        else:
+            mix_w = 0.0
+            hp_elec_w = 0.0
+        emitter_w = p.emitter_w_m2k * (self.water_c - air_c)
+
+        # Cooling: mine water through the exchanger to the fan-coils (free), or
+        # the heat pump in reverse where fitted.
+        cool_w = cool_latent_w = 0.0
+        hp_cooling = hp_on and hp.cooling
+        if cool_valve > 0.0 and source_ok and p.fan_coil_w_m2 > 0.0:
+            chilled_c = p.reverse_chilled_c if hp_cooling else p.mine_water_c + p.free_cooling_approach_k
+            coil_w_k = p.fan_coil_w_m2 / p.fan_coil_design_k
+            cool_w = min(cool_valve * coil_w_k * max(0.0, air_c - chilled_c), cool_valve * p.fan_coil_w_m2)
+            coil_surface_c = chilled_c + 3.0  # fin surface above the water
+            cond_coil_kg_s = max(
+                0.0,
+                cool_valve
+                * coil_w_k
+                / AIR_VOLUMETRIC_HEAT_J_M3K
+                * (self.vapour_kg_m3 - sat_vapour_conc_kg_m3(coil_surface_c)),
+            )
+            cool_latent_w = cond_coil_kg_s * LATENT_HEAT_J_KG
+            if hp_cooling:
+                hp_elec_w += (cool_w + cool_latent_w) / self.cooling_cop
+                e.hp_cooling_j += (cool_w + cool_latent_w) * dt_s
+        else:
+            cond_coil_kg_s = 0.0
+
+        mass_w = p.mass_w_m2k * (self.mass_c - air_c)
+        soil_w = p.soil_w_m2k * (self.mass_c - self.deep_soil_c)
+
+        # Integrate.
+        self.air_c = (
+            air_c
+            + dt_s
+            * (solar_air_w + emitter_w + mass_w - cover_w - ventilation_w - transp_w - cool_w)
+            / self.air_j_m2k
+        )
+        if self.ideal_band is not None:
+            low_c, high_c = self.ideal_band
+            if self.air_c < low_c:
+                e.ideal_heat_j += (low_c - self.air_c) * self.air_j_m2k
+                self.air_c = low_c
+            elif self.air_c > high_c:
+                e.ideal_cool_j += (self.air_c - high_c) * self.air_j_m2k
+                self.air_c = high_c
+        self.mass_c += dt_s * (solar_mass_w - mass_w - soil_w) / p.mass_j_m2k
+        self.water_c += dt_s * (mix_w - emitter_w) / self.water_j_m2k
+        vapour = (
+            self.vapour_kg_m3
+            + dt_s
+            * (
+                transp_kg_s
+                - air_flow_m3_s * (self.vapour_kg_m3 - out_vapour)
+                - cond_cover_kg_s
+                - cond_coil_kg_s
+            )
+            / p.height_m
+        )
+        self.vapour_kg_m3 = max(vapour, 1e-5)
+
+        # Bookkeeping.
+        aux_w = 0.0
+        if hp_on or heat_valve > 0.0:
+            aux_w += p.circulation_pump_w_m2
+        if source_ok and (hp_on or cool_valve > 0.0):
+            aux_w += p.mine_pump_w_m2
+        aux_w += p.fan_coil_fans_w_m2 * cool_valve
+        e.solar_j += solar_w * dt_s
+        e.heat_pump_j += mix_w * dt_s
+        e.cover_j += cover_w * dt_s
+        e.ventilation_j += ventilation_w * dt_s
+        e.soil_j += soil_w * dt_s
+        e.transpiration_j += transp_w * dt_s
+        e.cooling_sensible_j += cool_w * dt_s
+        e.cooling_latent_j += cool_latent_w * dt_s
+        e.hp_elec_j += hp_elec_w * dt_s
+        e.aux_elec_j += aux_w * dt_s
+        self.heat_w_m2 = mix_w
+        self.cool_w_m2 = cool_w + cool_latent_w
+        self.elec_w_m2 = hp_elec_w + aux_w
+        self.transpiration_kg_m2s = transp_kg_s

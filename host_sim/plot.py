@@ -1,0 +1,57 @@
+"""Plots of simulation runs (matplotlib, written to PNG)."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display here or on CI
+import matplotlib.pyplot as plt  # noqa: E402
+
+COLOURS = {"firmware": "tab:blue", "bang_bang": "tab:red", "simple_pid": "tab:green"}
+
+
+def plot_runs(results, path, title):
+    """One figure: climate, humidity, actuators, power and weather, shared time axis.
+
+    Several results overlay their own lines (one colour per controller)."""
+    first = results[0].series
+    hours = first["t_h"]
+    fig, axes = plt.subplots(5, 1, figsize=(13, 15), sharex=True, constrained_layout=True)
+    temp, humid, act, power, sky = axes
+    single = len(results) == 1
+
+    temp.plot(hours, first["heat_sp_c"], color="black", lw=1, ls="--", label="heating setpoint")
+    temp.plot(hours, first["vent_sp_c"], color="grey", lw=1, ls=":", label="ventilation setpoint")
+    for result in results:
+        s, colour = result.series, COLOURS.get(result.controller)
+        temp.plot(s["t_h"], s["air_c"], color=colour, lw=1.2, label=f"air, {result.controller}")
+        if single:
+            temp.plot(s["t_h"], s["supply_c"], color="tab:orange", lw=0.8, label="supply water")
+        humid.plot(s["t_h"], s["rh_pct"], color=colour, lw=1, label=f"RH, {result.controller}")
+        act.plot(
+            s["t_h"], s["heat_valve_pct"], color=colour, lw=1, label=f"heating valve, {result.controller}"
+        )
+        power.plot(s["t_h"], s["heat_w_m2"], color=colour, lw=1, label=f"heat, {result.controller}")
+        if single:
+            act.plot(s["t_h"], s["cool_valve_pct"], color="tab:cyan", lw=1, label="cooling valve")
+            act.plot(s["t_h"], s["vent_pct"], color="tab:purple", lw=1, label="vents")
+            act.plot(s["t_h"], s["screen_pct"], color="tab:brown", lw=1, ls="--", label="screen closed")
+            power.plot(s["t_h"], s["cool_w_m2"], color="tab:cyan", lw=1, label="cooling")
+            power.plot(s["t_h"], s["elec_w_m2"], color="tab:olive", lw=1, label="electricity")
+            vpd = humid.twinx()
+            vpd.plot(s["t_h"], s["vpd_kpa"], color="tab:pink", lw=0.8, label="VPD")
+            vpd.set_ylabel("VPD, kPa")
+            vpd.legend(loc="upper right", fontsize=8)
+    temp.plot(hours, first["outdoor_c"], color="tab:gray", lw=0.8, label="outside")
+    sky.plot(hours, first["radiation_w_m2"], color="goldenrod", lw=0.8, label="global radiation outside")
+
+    temp.set_ylabel("temperature, degC")
+    humid.set_ylabel("RH, %")
+    act.set_ylabel("position, %")
+    power.set_ylabel("W per m2 floor")
+    sky.set_ylabel("W/m2")
+    sky.set_xlabel("hours from start (solar time)")
+    for axis in axes:
+        axis.grid(alpha=0.3)
+        axis.legend(loc="upper left", fontsize=8, ncol=3)
+    fig.suptitle(title)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)

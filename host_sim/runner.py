@@ -1,0 +1,254 @@
+"""Runs a scenario: weather -> plant -> sensors -> controller -> actuators, in
+lockstep at the control period, and measures the result.
+
+The metrics judge every controller against the same crop setpoints (the
+heating setpoint schedule of core.climate and its ventilation offset): the
+air is "in band" between heating and ventilation setpoint, and its error is
+how far it is outside that band."""
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from core.climate import heating_setpoint
+from core.crops import PROFILES
+from core.fixed import MILLI
+from host_sim import weather as weather_mod
+from host_sim.controllers import CONTROLLERS, Commands
+from host_sim.plant import Greenhouse, params_for
+from host_sim.psychro import sat_vap_pres_pa, vapour_conc_kg_m3
+from host_sim.sensors import Measurements, SensorSet
+
+DAY_S = 86400
+J_PER_KWH = 3.6e6
+IN_BAND_K = 1.0
+RECORD_EVERY_S = 300  # series for plots and CSV: one row per 5 minutes
+SERIES_KEYS = (
+    "t_h", "outdoor_c", "radiation_w_m2", "air_c", "heat_sp_c", "vent_sp_c", "rh_pct", "vpd_kpa", "supply_c",
+    "heat_valve_pct", "cool_valve_pct", "vent_pct", "screen_pct", "heat_w_m2", "cool_w_m2", "elec_w_m2",
+)  # fmt: skip
+
+
+@dataclass
+class RunResult:
+    controller: str
+    metrics: dict
+    series: dict = field(default_factory=dict)
+
+
+def make_weather(scenario):
+    w = scenario.weather
+    days = scenario.days
+    if w.file is not None:
+        return weather_mod.from_epw(w.file, scenario.start, days, scenario.control_period_s)
+    overrides = {
+        key: getattr(w, key)
+        for key in ("t_mean_c", "t_swing_c", "rh_mean_pct", "clearness", "wind_m_s")
+        if getattr(w, key) is not None
+    }
+    return weather_mod.synthetic(
+        w.preset,
+        scenario.start,
+        days,
+        scenario.control_period_s,
+        scenario.seed,
+        scenario.latitude,
+        **overrides,
+    )
+
+
+def _fault_events(scenario, ticks):
+    """(tick, start?, fault) sorted by tick."""
+    period = scenario.control_period_s
+    events = []
+    for fault in scenario.faults:
+        start = int(fault.start_h * 3600 / period)
+        end = min(ticks, int((fault.start_h + fault.duration_h) * 3600 / period))
+        events.append((start, True, fault))
+        events.append((end, False, fault))
+    events.sort(key=lambda event: (event[0], event[1]))
+    return events
+
+
+def _apply_fault(plant, sensors, fault, active):
+    target = fault.target
+    if target in sensors.by_target:
+        sensor = sensors.by_target[target]
+        if active:
+            sensor.set_fault(fault.kind, fault.value)
+        else:
+            sensor.clear_fault()
+    elif target == "heat_valve":
+        plant.heat_valve.stuck = active
+    elif target == "cool_valve":
+        plant.cool_valve.stuck = active
+    elif target == "vent":
+        plant.vent.stuck = active
+    elif target == "heat_pump":
+        plant.heat_pump.tripped = active
+    elif target == "mine_water_pump":
+        plant.mine_pump_tripped = active
+    else:
+        raise ValueError(f"fault target {target!r} is not simulated")
+
+
+def run(scenario, controller_name="firmware", weather=None, record=False, progress=None, oracle=True):
+    """Simulate the scenario under one controller; returns a RunResult."""
+    if controller_name not in CONTROLLERS:
+        raise ValueError(f"controller must be one of {', '.join(CONTROLLERS)}, got {controller_name!r}")
+    weather = weather or make_weather(scenario)
+    profile = PROFILES[scenario.crop.kind]
+    period_s = scenario.control_period_s
+    ticks = len(weather)
+    start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
+    air0_c = heating_setpoint(profile, start_s * MILLI) / MILLI
+
+    plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
+    sensors = SensorSet(scenario.seed, plant.air_c, plant.rh_pct, plant.water_c)
+    controller = CONTROLLERS[controller_name](scenario)
+    meas = Measurements()
+    commands = Commands()
+    events = _fault_events(scenario, ticks)
+    next_event = 0
+    alarm_text = {bit: (code, text) for bit, code, text in controller.alarm_text}
+    alarms, errors, last_alarm_bits = [], 0, 0
+    stored0_j = plant.stored_heat_j()
+
+    t_out, rh_out, sun, wind = weather.t_out_c, weather.rh_out_pct, weather.global_w_m2, weather.wind_m_s
+    iae_kh = in_band_s = max_over_k = vpd_band_s = frost_s = overheat_s = 0.0
+    vpd_min_kpa = profile["vpd_min_kpa"] / MILLI
+    vpd_max_kpa = profile["vpd_max_kpa"] / MILLI
+    air_min_c = profile["air_min_c"] / MILLI
+    air_max_c = profile["air_max_c"] / MILLI
+    vent_offset_k = profile["vent_offset_k"] / MILLI
+    record_every = max(1, RECORD_EVERY_S // period_s)
+    series = {key: [] for key in SERIES_KEYS} if record else None
+    wall_start = time.perf_counter()
+
+    for k in range(ticks):
+        while next_event < len(events) and events[next_event][0] <= k:
+            _, active, fault = events[next_event]
+            _apply_fault(plant, sensors, fault, active)
+            next_event += 1
+        t_s = k * period_s
+        time_of_day_s = (start_s + t_s) % DAY_S
+        out_c = t_out[k]
+        sensors.read_into(meas, plant, out_c, rh_out[k], sun[k], wind[k], period_s)
+        try:
+            alarm_bits = controller.step(time_of_day_s, meas, period_s, commands)
+        except Exception:  # an unhandled controller error: counted, outputs held
+            errors += 1
+            alarm_bits = last_alarm_bits
+        if alarm_bits != last_alarm_bits:
+            for bit, (code, text) in alarm_text.items():
+                if alarm_bits & bit and not last_alarm_bits & bit:
+                    alarms.append({"t_h": round(t_s / 3600, 3), "code": code, "text": text})
+            last_alarm_bits = alarm_bits
+        out_vapour = vapour_conc_kg_m3(sat_vap_pres_pa(out_c) * rh_out[k] / 100.0, out_c)
+        plant.step(period_s, out_c, out_vapour, sun[k], wind[k], commands)
+
+        # Metrics, on the true state after the step.
+        air_c = plant.air_c
+        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
+        vent_sp_c = heat_sp_c + vent_offset_k
+        deviation_k = heat_sp_c - air_c if air_c < heat_sp_c else max(0.0, air_c - vent_sp_c)
+        iae_kh += deviation_k * period_s / 3600.0
+        if deviation_k <= IN_BAND_K:
+            in_band_s += period_s
+        if air_c - vent_sp_c > max_over_k:
+            max_over_k = air_c - vent_sp_c
+        rh_pct = min(plant.rh_pct, 100.0)
+        vpd_kpa = sat_vap_pres_pa(air_c) * (1.0 - rh_pct / 100.0) / 1000.0
+        if vpd_min_kpa <= vpd_kpa <= vpd_max_kpa:
+            vpd_band_s += period_s
+        if air_c < air_min_c:
+            frost_s += period_s
+        elif air_c > air_max_c:
+            overheat_s += period_s
+        if record and k % record_every == 0:
+            row = (
+                t_s / 3600, out_c, sun[k], air_c, heat_sp_c, vent_sp_c, rh_pct, vpd_kpa, plant.water_c,
+                plant.heat_valve.position * 100, plant.cool_valve.position * 100, plant.vent.position * 100,
+                plant.screen.position * 100, plant.heat_w_m2, plant.cool_w_m2, plant.elec_w_m2,
+            )  # fmt: skip
+            for key, value in zip(SERIES_KEYS, row, strict=True):
+                series[key].append(value)
+        if progress is not None and k % (DAY_S // period_s) == 0:
+            progress(k, ticks)
+
+    e = plant.energy
+    total_s = ticks * period_s
+    hp_out_j = e.heat_pump_j + e.hp_cooling_j
+    metrics = {
+        "days": total_s / DAY_S,
+        "ticks": ticks,
+        "errors": errors,
+        "air_temp_iae_kh": iae_kh,
+        "air_temp_in_band_pct": 100.0 * in_band_s / total_s,
+        "air_temp_max_over_k": max_over_k,
+        "vpd_in_band_pct": 100.0 * vpd_band_s / total_s,
+        "frost_min": frost_s / 60.0,
+        "overheat_min": overheat_s / 60.0,
+        "heat_kwh_m2": e.heat_pump_j / J_PER_KWH,
+        "heat_oracle_kwh_m2": oracle_heat_kwh_m2(scenario, weather) if oracle else None,
+        "cool_kwh_m2": (e.cooling_sensible_j + e.cooling_latent_j) / J_PER_KWH,
+        "elec_kwh_m2": (e.hp_elec_j + e.aux_elec_j) / J_PER_KWH,
+        "cop_mean": hp_out_j / e.hp_elec_j if e.hp_elec_j > 0 else None,
+        "valve_strokes": plant.heat_valve.strokes + plant.cool_valve.strokes,
+        "vent_strokes": plant.vent.strokes,
+        "heat_pump_starts": plant.heat_pump.starts,
+        "energy_balance_error_kwh_m2": energy_balance_error_j(plant, stored0_j) / J_PER_KWH,
+        "alarms": alarms,
+        "wall_s": time.perf_counter() - wall_start,
+    }
+    return RunResult(controller_name, metrics, series or {})
+
+
+def energy_balance_error_j(plant, stored0_j):
+    """(heat in - heat out) - change in stored heat, J/m2: zero when every flow is booked."""
+    e = plant.energy
+    heat_in = e.solar_j + e.heat_pump_j + e.ideal_heat_j
+    heat_out = (
+        e.cover_j + e.ventilation_j + e.soil_j + e.transpiration_j + e.cooling_sensible_j + e.ideal_cool_j
+    )
+    return heat_in - heat_out - (plant.stored_heat_j() - stored0_j)
+
+
+def oracle_heat_kwh_m2(scenario, weather):
+    """Heat an ideal heater needs to hold the heating setpoint exactly, on the
+    same weather: no valve, no sensor, no lag; vents shut and the excess above
+    the ventilation setpoint removed for free; screen closed in the cold
+    dark.  A lower bound for any real controller's heat."""
+    profile = PROFILES[scenario.crop.kind]
+    period_s = scenario.control_period_s
+    start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
+    air0_c = heating_setpoint(profile, start_s * MILLI) / MILLI
+    plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
+    commands = Commands()
+    vent_offset_k = profile["vent_offset_k"] / MILLI
+    t_out, rh_out, sun, wind = weather.t_out_c, weather.rh_out_pct, weather.global_w_m2, weather.wind_m_s
+    for k in range(len(weather)):
+        time_of_day_s = (start_s + k * period_s) % DAY_S
+        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
+        plant.ideal_band = (heat_sp_c, heat_sp_c + vent_offset_k)
+        dark_and_cold = sun[k] < 5.0 and t_out[k] < 12.0
+        commands.screen_pct = 100.0 if scenario.greenhouse.screen and dark_and_cold else 0.0
+        out_vapour = vapour_conc_kg_m3(sat_vap_pres_pa(t_out[k]) * rh_out[k] / 100.0, t_out[k])
+        plant.step(period_s, t_out[k], out_vapour, sun[k], wind[k], commands)
+    return plant.energy.ideal_heat_j / J_PER_KWH
+
+
+def stderr_progress(label):
+    """A rich progress bar on a terminal; nothing when output is redirected."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task(label, total=1.0)
+    bar.start()
+
+    def update(done, total):
+        bar.update(task, completed=done / total)
+
+    return update, bar.stop

@@ -1,0 +1,109 @@
+"""Sensor models: first-order lag, noise, quantisation, and injected faults.
+
+A reading is what the node's driver would report: a float, or None when the
+read fails (the `dropout` fault: on the node the bus raises OSError and the
+driver reports a missing value)."""
+
+import random
+
+SENSOR_FAULTS = ("dropout", "stuck", "spike", "offset", "noise")
+SPIKE_PROBABILITY = 0.05  # share of readings hit while a spike fault is active
+SPIKE_DEFAULT = 15.0  # units added by a spike when the fault gives no value
+
+
+class Sensor:
+    def __init__(self, rng, noise_sd, lag_s, resolution, low, high, initial):
+        self.rng = rng
+        self.noise_sd = noise_sd
+        self.lag_s = lag_s
+        self.resolution = resolution
+        self.low = low  # the device's measuring range: readings are clipped to it
+        self.high = high
+        self.filtered = initial
+        self.fault = None
+        self.fault_value = None
+        self.stuck_at = None
+
+    def set_fault(self, kind, value):
+        self.fault = kind
+        self.fault_value = value
+        self.stuck_at = value if value is not None else self.filtered
+
+    def clear_fault(self):
+        self.fault = None
+        self.fault_value = None
+
+    def read(self, true_value, dt_s):
+        # The sensing element lags the true value (housing, thermal mass).
+        if self.lag_s > 0.0:
+            self.filtered += (true_value - self.filtered) * min(1.0, dt_s / self.lag_s)
+        else:
+            self.filtered = true_value
+        value = self.filtered + self.rng.gauss(0.0, self.noise_sd)
+        fault = self.fault
+        if fault is not None:
+            if fault == "dropout":
+                return None
+            if fault == "stuck":
+                value = self.stuck_at
+            elif fault == "offset":
+                value += self.fault_value
+            elif fault == "noise":
+                value += self.rng.gauss(0.0, self.fault_value)
+            elif fault == "spike" and self.rng.random() < SPIKE_PROBABILITY:
+                value += SPIKE_DEFAULT if self.fault_value is None else self.fault_value
+        value = min(max(value, self.low), self.high)
+        return round(value / self.resolution) * self.resolution
+
+
+class Measurements:
+    """What the controller sees each tick (None: missing)."""
+
+    __slots__ = (
+        "air_c",
+        "air_rh_pct",
+        "supply_c",
+        "radiation_w_m2",
+        "outdoor_c",
+        "outdoor_rh_pct",
+        "wind_m_s",
+        "heat_pump_running",
+        "mine_flow_ok",
+    )
+
+    def __init__(self):
+        for name in self.__slots__:
+            setattr(self, name, None)
+
+
+class SensorSet:
+    """The node's sensors, as fitted on the reference rose house."""
+
+    def __init__(self, seed, air_c, rh_pct, water_c):
+        rng = random.Random(seed)
+        # SHT4x-class air sensor in an aspirated screen: +-0.1 K, 0.01 resolution, ~1 min lag.
+        self.air = Sensor(rng, 0.05, 60.0, 0.01, -40.0, 125.0, air_c)
+        self.rh = Sensor(rng, 0.5, 60.0, 0.01, 0.0, 100.0, rh_pct)
+        # DS18B20 on the supply pipe: 0.0625 K steps, a clamp-on lag of ~20 s.
+        self.supply = Sensor(rng, 0.05, 20.0, 0.0625, -55.0, 125.0, water_c)
+        # Pyranometer outside on an ADC: 1 W/m2 steps.
+        self.radiation = Sensor(rng, 2.0, 0.0, 1.0, 0.0, 2000.0, 0.0)
+        self.outdoor = Sensor(rng, 0.1, 120.0, 0.1, -40.0, 60.0, air_c)
+        self.by_target = {
+            "air_temp": self.air,
+            "air_rh": self.rh,
+            "supply_temp": self.supply,
+            "radiation": self.radiation,
+        }
+
+    def read_into(self, meas, plant, out_c, out_rh_pct, global_w_m2, wind_m_s, dt_s):
+        meas.air_c = self.air.read(plant.air_c, dt_s)
+        meas.air_rh_pct = self.rh.read(min(plant.rh_pct, 100.0), dt_s)
+        meas.supply_c = self.supply.read(plant.water_c, dt_s)
+        meas.radiation_w_m2 = self.radiation.read(global_w_m2, dt_s)
+        meas.outdoor_c = self.outdoor.read(out_c, dt_s)
+        meas.outdoor_rh_pct = out_rh_pct
+        meas.wind_m_s = wind_m_s
+        meas.heat_pump_running = plant.heat_pump.running
+        meas.mine_flow_ok = not plant.mine_pump_tripped
+        return meas
