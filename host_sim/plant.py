@@ -354,3 +354,13 @@ class Greenhouse:
         self.cool_w_m2 = cool_w + cool_latent_w
         self.elec_w_m2 = hp_elec_w + aux_w
         self.transpiration_kg_m2s = transp_kg_s
+
+
+def energy_balance_error_j(plant, stored0_j):
+    """(heat in - heat out) - change in stored heat, J/m2: zero when every flow is booked."""
+    e = plant.energy
+    heat_in = e.solar_j + e.heat_pump_j + e.ideal_heat_j
+    heat_out = (
+        e.cover_j + e.ventilation_j + e.soil_j + e.transpiration_j + e.cooling_sensible_j + e.ideal_cool_j
+    )
+    return heat_in - heat_out - (plant.stored_heat_j() - stored0_j)

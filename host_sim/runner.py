@@ -15,7 +15,7 @@ from core.crops import PROFILES
 from core.fixed import MILLI
 from host_sim import weather as weather_mod
 from host_sim.controllers import CONTROLLERS, Commands
-from host_sim.plant import Greenhouse, params_for
+from host_sim.plant import Greenhouse, energy_balance_error_j, params_for
 from host_sim.psychro import sat_vap_pres_pa, vapour_conc_kg_m3
 from host_sim.sensors import Measurements, SensorSet
 
@@ -202,16 +202,6 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "wall_s": time.perf_counter() - wall_start,
     }
     return RunResult(controller_name, metrics, series or {})
-
-
-def energy_balance_error_j(plant, stored0_j):
-    """(heat in - heat out) - change in stored heat, J/m2: zero when every flow is booked."""
-    e = plant.energy
-    heat_in = e.solar_j + e.heat_pump_j + e.ideal_heat_j
-    heat_out = (
-        e.cover_j + e.ventilation_j + e.soil_j + e.transpiration_j + e.cooling_sensible_j + e.ideal_cool_j
-    )
-    return heat_in - heat_out - (plant.stored_heat_j() - stored0_j)
 
 
 def oracle_heat_kwh_m2(scenario, weather):

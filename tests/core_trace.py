@@ -9,6 +9,8 @@ import json
 import sys
 
 from core.cascade import Cascade
+from core.climate import Climate
+from core.crops import PROFILES
 from core.onoff import TwoPosition
 from core.pid import PID
 from core.slow_pwm import SlowPWM
@@ -50,6 +52,21 @@ def _pid_op(pid, step, num):
     return None
 
 
+def _climate_step(climate, step, num):
+    inp = climate.inputs
+    names = ("air_c", "rh_pct", "supply_c", "radiation_w_m2", "outdoor_c")
+    for index in range(len(names)):
+        value = step[3 + index]
+        setattr(inp, names[index], None if value is None else num(value))
+    inp.heat_pump_running = bool(step[8])
+    inp.mine_flow_ok = bool(step[9])
+    out = climate.tick(num(step[1]), num(step[2]))
+    return [
+        out.heat_valve, out.cool_valve, out.vent, out.screen, out.heat_pump_on, out.heat_pump_cooling,
+        out.alarms, out.supply_setpoint_c, climate.air_loop.i, climate.supply_loop.i,
+    ]  # fmt: skip
+
+
 def run(spec, num=int):
     """Returns the list of states after each step that produces one."""
     block = spec["block"]
@@ -69,6 +86,8 @@ def run(spec, num=int):
         target = SlowPWM(*[num(x) for x in config["args"]])
     elif block == "three_point":
         target = ThreePointValve(*[num(x) for x in config["args"]])
+    elif block == "climate":
+        target = Climate(PROFILES[config["crop"]], **config.get("options", {}))
     else:
         raise ValueError("unknown block %r" % block)
     for step in spec["steps"]:
@@ -93,6 +112,8 @@ def run(spec, num=int):
         elif block == "three_point":
             command = target.update(num(step[1]), num(step[2]))
             state = [command, target.position_ms, target.position, int(target.synced)]
+        elif block == "climate":
+            state = _climate_step(target, step, num)
         if state is not None:
             trace.append([int(x) for x in state])
     return trace

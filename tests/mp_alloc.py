@@ -5,6 +5,8 @@ import gc
 import json
 
 from core.cascade import Cascade
+from core.climate import Climate
+from core.crops import ROSE
 from core.onoff import TwoPosition
 from core.pid import PID
 from core.slow_pwm import SlowPWM
@@ -42,6 +44,18 @@ def float_step(box, k):
     box[0] = box[0] * 0.5 + k  # a float result is a heap object: must show
 
 
+def climate_step(climate, k):
+    inp = climate.inputs
+    inp.air_c = None if k % 97 == 0 else 15000 + (k % 23) * 700
+    inp.rh_pct = 70000 + (k % 31) * 1000
+    inp.supply_c = None if k % 89 == 0 else 30000 + (k % 19) * 500
+    inp.radiation_w_m2 = (k % 11) * 80
+    inp.outdoor_c = (k % 29) * 1000 - 5000
+    inp.heat_pump_running = k % 3 != 0
+    inp.mine_flow_ok = k % 53 != 0
+    climate.tick((k * 10000) % 86400000, 10000)
+
+
 def measure(block, step, steps=STEPS):
     for k in range(200):  # warm up: first-call paths, coefficient caches
         step(block, k)
@@ -69,6 +83,7 @@ def main():
         "two_position": measure(TwoPosition(500, 500, 3000, 3000), two_position_step),
         "slow_pwm": measure(SlowPWM(10000, 500), slow_pwm_step),
         "three_point": measure(ThreePointValve(60000, 500), three_point_step),
+        "climate": measure(Climate(ROSE, reverse=True), climate_step),
     }
     results["float_control"] = measure([0.0], float_step, 100)
     print(json.dumps(results))

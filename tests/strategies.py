@@ -152,4 +152,41 @@ def any_spec():
         two_position_specs(),
         slow_pwm_specs(),
         three_point_specs(),
+        climate_specs(),
     )
+
+
+def maybe(strategy):
+    return st.one_of(st.none(), strategy, strategy, strategy)
+
+
+@st.composite
+def climate_specs(draw):
+    options = {
+        "vents": draw(st.booleans()),
+        "fan_coils": draw(st.booleans()),
+        "screen": draw(st.booleans()),
+        "reverse": draw(st.booleans()),
+    }
+    start_ms = draw(st.integers(0, 86_400_000 - 1))
+    dt_ms = draw(st.sampled_from([1000, 10000, 60000]))
+    steps = []
+    air_c = draw(st.integers(0, 40 * MILLI))
+    for k in range(draw(st.integers(1, 80))):
+        air_c = max(-20 * MILLI, min(60 * MILLI, air_c + draw(st.integers(-800, 800))))
+        steps.append(
+            [
+                "u",
+                (start_ms + k * dt_ms) % 86_400_000,
+                dt_ms,
+                draw(maybe(st.just(air_c))),
+                draw(maybe(st.integers(20 * MILLI, 100 * MILLI))),
+                draw(maybe(st.integers(10 * MILLI, 60 * MILLI))),
+                draw(maybe(st.integers(0, 1200))),
+                draw(maybe(st.integers(-25 * MILLI, 40 * MILLI))),
+                draw(st.booleans()),
+                draw(st.booleans()),
+            ]
+        )
+    crop = draw(st.sampled_from(["rose", "tomato"]))
+    return {"block": "climate", "config": {"crop": crop, "options": options}, "steps": steps}

@@ -40,7 +40,7 @@ def allocation():
 
 
 @pytest.mark.parametrize(
-    "block", ["pid", "cascade", "split_range", "two_position", "slow_pwm", "three_point"]
+    "block", ["pid", "cascade", "split_range", "two_position", "slow_pwm", "three_point", "climate"]
 )
 def test_a_control_step_allocates_nothing(allocation, block):
     assert allocation[block] == 0

@@ -117,6 +117,7 @@ class PID:
         check_range("out_max", out_max, out_min, SIGNAL_MAX)
         self.out_min = out_min
         self.out_max = out_max
+        self.out = clamp(self.out, out_min, out_max)
 
     def set_tuning(self, setpoint_weight_pm, deadband, rate_per_s, tf_ms, direct):
         check_range("setpoint_weight_pm", setpoint_weight_pm, 0, MILLI)
@@ -171,7 +172,7 @@ class PID:
             self._integral.reset(clamp(self.out - self.ff, -TERM_MAX, TERM_MAX))
             self._started = True
         pv_before = self._pv_filtered.value
-        self._pv_filtered.add_product(measurement - pv_before, self._filter_u)
+        self._pv_filtered.add_product(clamp(measurement - pv_before, -SIGNAL_MAX, SIGNAL_MAX), self._filter_u)
         pv_step = clamp(self._pv_filtered.value - pv_before, -SIGNAL_MAX, SIGNAL_MAX)
         self._last_pv_step = pv_step
         self._last_error_p = error_p

@@ -1,0 +1,127 @@
+"""The climate controller of the core (first version): setpoints, sequence,
+overrides and fallbacks."""
+
+from hypothesis import given, settings
+
+import core_trace
+from core.climate import (
+    ALARM_AIR_FAILED,
+    ALARM_AIR_HELD,
+    ALARM_FROST,
+    ALARM_HEAT_PUMP,
+    ALARM_NO_MINE_WATER,
+    ALARM_OVERHEAT,
+    Climate,
+    heating_setpoint,
+)
+from core.crops import ROSE, TOMATO
+from core.fixed import FULL_SCALE, MILLI
+from strategies import climate_specs
+
+HOUR_MS = 3_600_000
+STEP_MS = 10_000
+
+
+def make(**inputs):
+    climate = Climate(ROSE)
+    set_inputs(climate, **inputs)
+    return climate
+
+
+def set_inputs(climate, air=18.0, rh=70.0, supply=35.0, radiation=0, outdoor=-5.0, hp=True, mine=True):
+    inp = climate.inputs
+    inp.air_c = None if air is None else int(air * MILLI)
+    inp.rh_pct = None if rh is None else int(rh * MILLI)
+    inp.supply_c = None if supply is None else int(supply * MILLI)
+    inp.radiation_w_m2 = radiation
+    inp.outdoor_c = None if outdoor is None else int(outdoor * MILLI)
+    inp.heat_pump_running = hp
+    inp.mine_flow_ok = mine
+
+
+def run_for(climate, minutes, start_ms=2 * HOUR_MS):
+    out = None
+    for k in range(minutes * 6):
+        out = climate.tick(start_ms + k * STEP_MS, STEP_MS)
+    return out
+
+
+def test_setpoint_ramps_at_dawn_and_dusk():
+    night, day = ROSE["heat_night_c"], ROSE["heat_day_c"]
+    assert heating_setpoint(ROSE, 5 * HOUR_MS) == night
+    assert heating_setpoint(ROSE, 6 * HOUR_MS + HOUR_MS // 2) == (night + day) // 2
+    assert heating_setpoint(ROSE, 12 * HOUR_MS) == day
+    assert heating_setpoint(ROSE, 18 * HOUR_MS + HOUR_MS // 2) == (night + day) // 2
+    assert heating_setpoint(TOMATO, 23 * HOUR_MS) == TOMATO["heat_night_c"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(climate_specs())
+def test_heating_and_cooling_never_fight_and_outputs_stay_in_range(spec):
+    for heat, cool, vent, screen, *_ in core_trace.run(spec):
+        assert heat == 0 or cool == 0
+        for value in (heat, cool, vent, screen):
+            assert 0 <= value <= FULL_SCALE
+
+
+def test_cold_night_heats_with_the_heat_pump_and_closes_the_screen():
+    out = run_for(make(air=15.0, supply=25.0), 30)
+    assert out.heat_valve > 0 and out.heat_pump_on and out.cool_valve == 0 and out.vent == 0
+    assert out.screen == FULL_SCALE
+    assert ROSE["heat_night_c"] < out.supply_setpoint_c <= ROSE["supply_max_c"]
+
+
+def test_frost_override_heats_fully_and_shuts_vents():
+    out = run_for(make(air=10.0, rh=95.0, outdoor=5.0), 5)
+    assert out.alarms & ALARM_FROST
+    assert out.heat_valve == FULL_SCALE and out.vent == 0 and out.cool_valve == 0
+
+
+def test_overheat_override_opens_vents_and_stops_heating():
+    out = run_for(make(air=33.0, outdoor=20.0, radiation=800), 5)
+    assert out.alarms & ALARM_OVERHEAT
+    assert out.heat_valve == 0 and out.vent == FULL_SCALE and out.cool_valve == FULL_SCALE
+
+
+def test_vents_first_then_fan_coils_when_outside_is_cool():
+    climate = make(air=24.0, outdoor=10.0, radiation=600)
+    out = run_for(climate, 20, start_ms=12 * HOUR_MS)
+    assert out.vent > 0 and out.heat_valve == 0
+    set_inputs(climate, air=24.0, outdoor=30.0, radiation=600)  # outside hotter: vents are no use
+    out = run_for(climate, 20, start_ms=12 * HOUR_MS)
+    assert out.vent == 0 and out.cool_valve > 0
+
+
+def test_humidity_cracks_the_vents_and_raises_the_pipe():
+    dry = run_for(make(air=17.0, rh=70.0, outdoor=5.0), 30)
+    wet = run_for(make(air=17.0, rh=92.0, outdoor=5.0), 30)
+    assert dry.vent == 0 and wet.vent > 0
+    assert wet.supply_setpoint_c >= 17 * MILLI + 2 * (92 - 85) * MILLI
+
+
+def test_missing_air_reading_is_held_then_safe():
+    climate = make(air=16.0)
+    run_for(climate, 10)
+    set_inputs(climate, air=None)
+    out = run_for(climate, 5)
+    assert out.alarms & ALARM_AIR_HELD and not out.alarms & ALARM_AIR_FAILED
+    out = run_for(climate, 10)
+    assert out.alarms & ALARM_AIR_FAILED
+    assert out.vent == 0 and out.cool_valve == 0
+    assert out.supply_setpoint_c == ROSE["heat_night_c"] + 15 * MILLI  # blind, safe heating
+    set_inputs(climate, air=16.0)
+    out = run_for(climate, 1)
+    assert not out.alarms & (ALARM_AIR_FAILED | ALARM_AIR_HELD)
+
+
+def test_no_mine_water_stops_the_heat_pump_and_a_dead_heat_pump_alarms():
+    climate = make(air=15.0, supply=25.0)
+    assert run_for(climate, 10).heat_pump_on
+    set_inputs(climate, air=15.0, supply=25.0, mine=False)
+    out = run_for(climate, 1)
+    assert not out.heat_pump_on and out.alarms & ALARM_NO_MINE_WATER
+    climate = make(air=15.0, supply=25.0, hp=False)  # asked to run, never runs (tripped)
+    out = run_for(climate, 1)
+    assert not out.alarms & ALARM_HEAT_PUMP
+    out = run_for(climate, 5)
+    assert out.alarms & ALARM_HEAT_PUMP
