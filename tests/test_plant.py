@@ -16,7 +16,6 @@ from host_sim.plant import Greenhouse, PlantParams, energy_balance_error_j
 from host_sim.psychro import AIR_VOLUMETRIC_HEAT_J_M3K, sat_vap_pres_pa, vapour_conc_kg_m3
 from host_sim.sensors import Sensor
 
-
 STEPS_PER_DAY = 8640  # of 10 s
 
 
