@@ -173,7 +173,7 @@ class SimplePidController(_Baseline):
     def __init__(self, scenario):
         super().__init__(scenario)
         self.air = SimplePID(4.0, 0.004, 0.0, sample_time=None, output_limits=(20.0, self.supply_max_c))
-        self.supply = SimplePID(5.0, 0.042, 0.0, sample_time=None, output_limits=(0.0, 100.0))
+        self.supply = SimplePID(3.0, 0.01, 0.0, sample_time=None, output_limits=(0.0, 100.0))
         # Reverse acting: negative gains, as simple-pid documents.
         self.cool = SimplePID(-20.0, -0.033, 0.0, sample_time=None, output_limits=(0.0, 100.0))
         self.heat_pump = Timer(600.0, 300.0)
@@ -199,7 +199,8 @@ class SimplePidController(_Baseline):
         if heat_valve > 0.0:
             cool = 0.0
         commands.heat_valve_pct = heat_valve
-        commands.heat_pump_on = self.heat_pump.update(heat_valve > 1.0 and meas.mine_flow_ok, dt_s)
+        threshold = 0.5 if self.heat_pump.on else 5.0  # as the firmware: no short cycling
+        commands.heat_pump_on = self.heat_pump.update(heat_valve > threshold and meas.mine_flow_ok, dt_s)
         commands.heat_pump_cooling = False
         commands.vent_pct = vent
         commands.cool_valve_pct = cool

@@ -24,7 +24,8 @@ RAMP_MS = const(3600000)  # setpoint ramps over one hour
 AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
 SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
 SUPPLY_MIN_C = const(20000)
-HEAT_PUMP_ON_DEMAND = const(1000)  # heating valve above 1 % asks for the heat pump
+HEAT_PUMP_ON_DEMAND = const(5000)  # heating valve above 5 % starts the heat pump ...
+HEAT_PUMP_OFF_DEMAND = const(500)  # ... and below 0.5 % lets it stop: no short cycling
 HEAT_PUMP_MIN_RUN_MS = const(600000)
 HEAT_PUMP_MIN_OFF_MS = const(300000)
 HEAT_PUMP_START_MS = const(120000)  # asked but not running after this long: alarm
@@ -107,8 +108,8 @@ class Climate:
         self.outputs = Outputs()
         # Air -> supply setpoint: 4 K of supply per K of air, Ti ~ 17 min.
         self.air_loop = PID(kp_m=4000, ki_m=4)
-        # Supply -> mixing valve: 5 %/K, Ti ~ 2 min.
-        self.supply_loop = PID(kp_m=5000, ki_m=42, out_min=0, out_max=FULL_SCALE)
+        # Supply -> mixing valve: 3 %/K, Ti 5 min, 0.1 K deadband (DS18B20 steps are 0.0625 K).
+        self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
         self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=20000, ki_m=33, rate_per_s=500, direct=True)
@@ -200,7 +201,8 @@ class Climate:
 
         # Heat pump: runs for heating demand, or in reverse when free cooling is full.
         want_cooling = self.has_reverse and cool_valve >= FULL_SCALE and air is not None and air > vent_sp
-        want_hp = heat_valve > HEAT_PUMP_ON_DEMAND or want_cooling
+        threshold = HEAT_PUMP_OFF_DEMAND if self.heat_pump.on else HEAT_PUMP_ON_DEMAND
+        want_hp = heat_valve > threshold or want_cooling
         if not inp.mine_flow_ok:
             alarms |= ALARM_NO_MINE_WATER
             self.heat_pump.force_off()

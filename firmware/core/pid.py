@@ -153,32 +153,45 @@ class PID:
 
     def update(self, setpoint, measurement, dt_ms, ff=0):
         """One control step; returns the output (signal counts)."""
-        setpoint = clamp(setpoint, -SIGNAL_MAX, SIGNAL_MAX)
-        measurement = clamp(measurement, -SIGNAL_MAX, SIGNAL_MAX)
-        dt_ms = clamp(dt_ms, 1, DT_MAX_MS)
+        # Inline clamps and skipped zero terms: this is the hot path on the node.
+        if setpoint > SIGNAL_MAX or setpoint < -SIGNAL_MAX:
+            setpoint = clamp(setpoint, -SIGNAL_MAX, SIGNAL_MAX)
+        if measurement > SIGNAL_MAX or measurement < -SIGNAL_MAX:
+            measurement = clamp(measurement, -SIGNAL_MAX, SIGNAL_MAX)
         if dt_ms != self._dt_ms:
-            self._coefficients(dt_ms)
-        self.ff = clamp(ff, -SIGNAL_MAX, SIGNAL_MAX)
+            dt_ms = clamp(dt_ms, 1, DT_MAX_MS)
+            if dt_ms != self._dt_ms:
+                self._coefficients(dt_ms)
+        if ff > SIGNAL_MAX or ff < -SIGNAL_MAX:
+            ff = clamp(ff, -SIGNAL_MAX, SIGNAL_MAX)
+        self.ff = ff
         sign = self.sign
 
         error = clamp(sign * (setpoint - measurement), -SIGNAL_MAX, SIGNAL_MAX)
-        weighted_sp = setpoint * self.setpoint_weight_pm // MILLI
-        error_p = clamp(sign * (weighted_sp - measurement), -SIGNAL_MAX, SIGNAL_MAX)
-        error = self._gap(error)
-        error_p = self._gap(error_p)
+        if self.setpoint_weight_pm != MILLI:
+            setpoint = setpoint * self.setpoint_weight_pm // MILLI
+        error_p = clamp(sign * (setpoint - measurement), -SIGNAL_MAX, SIGNAL_MAX)
+        if self.deadband:
+            error = self._gap(error)
+            error_p = self._gap(error_p)
 
+        pv_filtered = self._pv_filtered
         if not self._started:
-            self._pv_filtered.reset(measurement)
-            self._integral.reset(clamp(self.out - self.ff, -TERM_MAX, TERM_MAX))
+            pv_filtered.reset(measurement)
+            self._integral.reset(clamp(self.out - ff, -TERM_MAX, TERM_MAX))
             self._started = True
-        pv_before = self._pv_filtered.value
-        self._pv_filtered.add_product(clamp(measurement - pv_before, -SIGNAL_MAX, SIGNAL_MAX), self._filter_u)
-        pv_step = clamp(self._pv_filtered.value - pv_before, -SIGNAL_MAX, SIGNAL_MAX)
+        pv_before = pv_filtered.value
+        pv_change = clamp(measurement - pv_before, -SIGNAL_MAX, SIGNAL_MAX)
+        if self._filter_u == MICRO:
+            pv_filtered.value = pv_before + pv_change  # no filter: exactly what add_product gives
+        else:
+            pv_filtered.add_product(pv_change, self._filter_u)
+        pv_step = clamp(pv_filtered.value - pv_before, -SIGNAL_MAX, SIGNAL_MAX)
         self._last_pv_step = pv_step
         self._last_error_p = error_p
         self.p = clamp(mul_micro(error_p, self._kp_u), -TERM_MAX, TERM_MAX)
-        self.d = self._derivative(pv_step)
-        fixed = self.p + self.d + self.ff
+        self.d = self._derivative(pv_step) if self._kd_step_u else 0
+        fixed = self.p + self.d + ff
 
         mode = self.mode
         if mode != AUTO:
@@ -207,7 +220,7 @@ class PID:
         # it, and not at all in a direction a downstream block has blocked.
         integral = self._integral
         before = integral.value
-        step = integral.add_product(error, self._ki_step_u)
+        step = integral.add_product(error, self._ki_step_u) if self._ki_step_u else 0
         if step > 0 and (self.block_up or integral.value > high - fixed):
             integral.reset(before if self.block_up else max(before, high - fixed))
         elif step < 0 and (self.block_down or integral.value < low - fixed):
