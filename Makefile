@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt tools/fetch_weather.py
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m host_sim demo
+	$(PY) -m host_sim compare zichuan-rose-winter --plot out/demo.png --json out/demo.json
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

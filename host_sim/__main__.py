@@ -1,27 +1,174 @@
 """Command line of the host simulator.
 
-python -m host_sim demo [--hours H]
+    python -m host_sim run SCENARIO [--controller firmware|bang_bang|simple_pid] [--runtime cpython]
+                                    [--days N] [--json OUT] [--csv OUT] [--plot OUT.png]
+    python -m host_sim compare SCENARIO [--days N] [--json OUT] [--plot OUT.png]
+    python -m host_sim list
+
+SCENARIO is a shipped name (see `list`) or a path to a .toml file.
 """
 
 import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
 
 import host_sim  # noqa: F401  (puts firmware/ on the path)
-from host_sim import demo
+from host_sim.controllers import CONTROLLERS
+from host_sim.runner import SERIES_KEYS, make_weather, run, stderr_progress
+from host_sim.scenario import ScenarioError, load_scenario, scenario_names
+
+RUNTIMES = ("cpython", "micropython")
+# Metric rows of the tables: key, label, format.
+TABLE_ROWS = (
+    ("days", "days", "{:.1f}"),
+    ("errors", "controller errors", "{:d}"),
+    ("air_temp_iae_kh", "air temp IAE, K*h", "{:.2f}"),
+    ("air_temp_in_band_pct", "air temp in band +-1 K, %", "{:.1f}"),
+    ("air_temp_max_over_k", "max above vent setpoint, K", "{:.2f}"),
+    ("vpd_in_band_pct", "VPD in crop band, %", "{:.1f}"),
+    ("frost_min", "below crop minimum, min", "{:.0f}"),
+    ("overheat_min", "above crop maximum, min", "{:.0f}"),
+    ("heat_kwh_m2", "heat, kWh/m2", "{:.3f}"),
+    ("heat_oracle_kwh_m2", "heat, ideal heater, kWh/m2", "{:.3f}"),
+    ("cool_kwh_m2", "cooling, kWh/m2", "{:.3f}"),
+    ("elec_kwh_m2", "electricity, kWh/m2", "{:.3f}"),
+    ("cop_mean", "heat pump COP", "{:.2f}"),
+    ("valve_strokes", "valve strokes", "{:.1f}"),
+    ("vent_strokes", "vent strokes", "{:.1f}"),
+    ("heat_pump_starts", "heat pump starts", "{:d}"),
+    ("wall_s", "wall time, s", "{:.1f}"),
+)
+
+
+def _fmt(fmt, value):
+    if value is None:
+        return "-"
+    return fmt.format(value)
+
+
+def _ratio(value, reference):
+    if value is None or reference is None or isinstance(value, list):
+        return ""
+    if reference == 0:
+        return "" if value == 0 else " (n/a)"
+    return f" (x{value / reference:.2f})"
+
+
+def metrics_table(title, results):
+    table = Table(title=title)
+    table.add_column("metric")
+    for result in results:
+        table.add_column(result.controller, justify="right")
+    reference = results[0].metrics
+    for key, label, fmt in TABLE_ROWS:
+        cells = []
+        for index, result in enumerate(results):
+            value = result.metrics.get(key)
+            cell = _fmt(fmt, value)
+            if index > 0 and len(results) > 1:
+                cell += _ratio(value, reference.get(key))
+            cells.append(cell)
+        table.add_row(label, *cells)
+    table.add_row("alarms raised", *[str(len(result.metrics["alarms"])) for result in results])
+    return table
+
+
+def write_csv(path, series):
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SERIES_KEYS)
+        writer.writerows(zip(*(series[key] for key in SERIES_KEYS), strict=True))
+
+
+def _load(args, parser):
+    try:
+        scenario = load_scenario(args.scenario)
+        if args.days is not None:
+            scenario = scenario.replace(days=args.days)
+    except ScenarioError as error:
+        parser.exit(2, f"error: {error}\n")
+    return scenario
+
+
+def _ensure_parent(path):
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_run(args, parser, console):
+    if args.runtime != "cpython":
+        parser.exit(2, "error: --runtime micropython arrives with the node runtime; use --runtime cpython\n")
+    scenario = _load(args, parser)
+    update, done = stderr_progress(f"{scenario.name}: {args.controller}")
+    record = bool(args.csv or args.plot)
+    result = run(scenario, args.controller, record=record, progress=update)
+    done()
+    console.print(metrics_table(f"{scenario.name} ({scenario.days:g} days)", [result]))
+    for alarm in result.metrics["alarms"][:20]:
+        console.print(f"  alarm at {alarm['t_h']:.2f} h: {alarm['code']}: {alarm['text']}")
+    _write_outputs(args, scenario, [result], {"scenario": scenario.name, **result.metrics})
+
+
+def cmd_compare(args, parser, console):
+    scenario = _load(args, parser)
+    weather = make_weather(scenario)
+    results = []
+    for name in CONTROLLERS:
+        update, done = stderr_progress(f"{scenario.name}: {name}")
+        results.append(run(scenario, name, weather=weather, record=bool(args.plot), progress=update))
+        done()
+    console.print(metrics_table(f"{scenario.name} ({scenario.days:g} days), ratios to firmware", results))
+    _write_outputs(args, scenario, results, {result.controller: result.metrics for result in results})
+
+
+def _write_outputs(args, scenario, results, payload):
+    if args.json:
+        _ensure_parent(args.json)
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    if getattr(args, "csv", None):
+        _ensure_parent(args.csv)
+        write_csv(args.csv, results[0].series)
+        print(f"wrote {args.csv}")
+    if args.plot:
+        from host_sim.plot import plot_runs
+
+        _ensure_parent(args.plot)
+        plot_runs(results, args.plot, f"{scenario.name}: {', '.join(r.controller for r in results)}")
+        print(f"wrote {args.plot}")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m host_sim", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m host_sim", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
-    demo_parser = commands.add_parser(
-        "demo", help="closed-loop demo of the control core on a small greenhouse bay"
-    )
-    demo_parser.add_argument("--hours", type=float, default=24.0)
+    run_parser = commands.add_parser("run", help="run one controller on a scenario")
+    compare_parser = commands.add_parser("compare", help="run every controller on the same weather and seed")
+    commands.add_parser("list", help="list the shipped scenarios")
+    for sub in (run_parser, compare_parser):
+        sub.add_argument("scenario", help="shipped scenario name or path to a .toml file")
+        sub.add_argument("--days", type=float, help="override the scenario's days")
+        sub.add_argument("--json", help="write metrics as JSON")
+        sub.add_argument("--plot", help="write a PNG plot")
+    run_parser.add_argument("--controller", choices=list(CONTROLLERS), default="firmware")
+    run_parser.add_argument("--runtime", choices=RUNTIMES, default="cpython")
+    run_parser.add_argument("--csv", help="write the 5-minute series as CSV")
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        if not 1 <= args.hours <= 24 * 14:
-            parser.error(f"--hours must be 1..336, got {args.hours}")
-        print(demo.report(demo.run(hours=args.hours)))
+    console = Console()
+    if args.command == "list":
+        for name in scenario_names():
+            print(name)
+    elif args.command == "run":
+        cmd_run(args, parser, console)
+    else:
+        cmd_compare(args, parser, console)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -14,12 +14,9 @@ controller is judged against the same crop setpoints (core.climate).
 
 from simple_pid import PID as SimplePID
 
-from core.climate import ALARM_TEXT, Climate, heating_setpoint
+from core.climate import ALARM_TEXT, SCREEN_COLD_C, SCREEN_DARK_W_M2, Climate, heating_setpoint
 from core.crops import PROFILES
 from core.fixed import FULL_SCALE, MILLI
-
-SCREEN_DARK_W_M2 = 5.0
-SCREEN_COLD_C = 12.0
 
 
 class Commands:
@@ -107,7 +104,7 @@ class _Baseline:
         if not self.has_screen:
             return 0.0
         dark = meas.radiation_w_m2 is not None and meas.radiation_w_m2 < SCREEN_DARK_W_M2
-        cold = meas.outdoor_c is None or meas.outdoor_c < SCREEN_COLD_C
+        cold = meas.outdoor_c is None or meas.outdoor_c < SCREEN_COLD_C / MILLI
         return 100.0 if dark and cold else 0.0
 
 
@@ -172,7 +169,7 @@ class SimplePidController(_Baseline):
 
     def __init__(self, scenario):
         super().__init__(scenario)
-        self.air = SimplePID(4.0, 0.004, 0.0, sample_time=None, output_limits=(20.0, self.supply_max_c))
+        self.air = SimplePID(3.0, 0.003, 0.0, sample_time=None, output_limits=(20.0, self.supply_max_c))
         self.supply = SimplePID(3.0, 0.01, 0.0, sample_time=None, output_limits=(0.0, 100.0))
         # Reverse acting: negative gains, as simple-pid documents.
         self.cool = SimplePID(-20.0, -0.033, 0.0, sample_time=None, output_limits=(0.0, 100.0))

@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from core.climate import heating_setpoint
+from core.climate import SCREEN_COLD_C, SCREEN_DARK_W_M2, heating_setpoint
 from core.crops import PROFILES
 from core.fixed import MILLI
 from host_sim import weather as weather_mod
@@ -221,7 +221,7 @@ def oracle_heat_kwh_m2(scenario, weather):
         time_of_day_s = (start_s + k * period_s) % DAY_S
         heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
         plant.ideal_band = (heat_sp_c, heat_sp_c + vent_offset_k)
-        dark_and_cold = sun[k] < 5.0 and t_out[k] < 12.0
+        dark_and_cold = sun[k] < SCREEN_DARK_W_M2 and t_out[k] < SCREEN_COLD_C / MILLI
         commands.screen_pct = 100.0 if scenario.greenhouse.screen and dark_and_cold else 0.0
         out_vapour = vapour_conc_kg_m3(sat_vap_pres_pa(t_out[k]) * rh_out[k] / 100.0, t_out[k])
         plant.step(period_s, t_out[k], out_vapour, sun[k], wind[k], commands)

@@ -17,6 +17,7 @@ from core.fixed import FULL_SCALE, clamp, const, muldiv
 from core.onoff import MinOnOff
 from core.pid import MANUAL, PID
 
+MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
 HOUR_MS = const(3600000)
 DAY_START_MS = const(21600000)  # 06:00 solar: heating setpoint ramps to day
 DAY_END_MS = const(64800000)  # 18:00 solar: ramps back to night
@@ -35,7 +36,7 @@ HUMIDITY_VENT_PER_PCT = const(4)  # vent crack, % per % RH above the limit
 HUMIDITY_VENT_MAX = const(25000)
 HUMIDITY_VENT_COLD_K = const(10000)  # no humidity crack with outside this far below the crop minimum
 HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the limit
-SCREEN_DARK_W_M2 = const(5)
+SCREEN_DARK_W_M2 = const(50)  # below this the screen saves more heat than the sun brings
 SCREEN_COLD_C = const(12000)
 
 # Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
@@ -65,10 +66,10 @@ def heating_setpoint(profile, time_of_day_ms):
     if t < DAY_START_MS or t >= DAY_END_MS + RAMP_MS:
         return night
     if t < DAY_START_MS + RAMP_MS:
-        return night + muldiv(day - night, t - DAY_START_MS, RAMP_MS)
+        return night + muldiv(day - night, (t - DAY_START_MS) // MS_PER_S, RAMP_MS // MS_PER_S)
     if t < DAY_END_MS:
         return day
-    return day - muldiv(day - night, t - DAY_END_MS, RAMP_MS)
+    return day - muldiv(day - night, (t - DAY_END_MS) // MS_PER_S, RAMP_MS // MS_PER_S)
 
 
 class Inputs:
@@ -106,8 +107,8 @@ class Climate:
         self.has_reverse = reverse
         self.inputs = Inputs()
         self.outputs = Outputs()
-        # Air -> supply setpoint: 4 K of supply per K of air, Ti ~ 17 min.
-        self.air_loop = PID(kp_m=4000, ki_m=4)
+        # Air -> supply setpoint: 3 K of supply per K of air, Ti ~ 17 min (the water is slow).
+        self.air_loop = PID(kp_m=3000, ki_m=3)
         # Supply -> mixing valve: 3 %/K, Ti 5 min, 0.1 K deadband (DS18B20 steps are 0.0625 K).
         self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
         self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
