@@ -14,7 +14,14 @@ controller is judged against the same crop setpoints (core.climate).
 
 from simple_pid import PID as SimplePID
 
-from core.climate import ALARM_TEXT, SCREEN_COLD_C, SCREEN_DARK_W_M2, Climate, heating_setpoint
+from core.climate import (
+    ALARM_TEXT,
+    QUILT_OPEN_W_M2,
+    SCREEN_COLD_C,
+    SCREEN_OPEN_W_M2,
+    Climate,
+    heating_setpoint,
+)
 from core.crops import PROFILES
 from core.fixed import FULL_SCALE, MILLI
 
@@ -27,6 +34,7 @@ class Commands:
         "screen_pct",
         "heat_pump_on",
         "heat_pump_cooling",
+        "heat_pump_supply_c",
     )
 
     def __init__(self):
@@ -36,6 +44,12 @@ class Commands:
         self.screen_pct = 0.0
         self.heat_pump_on = False
         self.heat_pump_cooling = False
+        self.heat_pump_supply_c = None  # None: the heat pump's own maximum
+
+
+def screen_open_w_m2(greenhouse):
+    """Radiation above which the screen (a solar greenhouse's quilt) opens."""
+    return QUILT_OPEN_W_M2 if greenhouse.type == "solar" else SCREEN_OPEN_W_M2
 
 
 def _milli(value):
@@ -54,6 +68,7 @@ class FirmwareController:
             vents=scenario.greenhouse.vents,
             fan_coils=scenario.cooling.fan_coil_kw > 0,
             screen=scenario.greenhouse.screen,
+            screen_open_w_m2=screen_open_w_m2(scenario.greenhouse),
             reverse=scenario.cooling.heat_pump_reverse,
         )
 
@@ -73,6 +88,7 @@ class FirmwareController:
         commands.screen_pct = out.screen * 100.0 / FULL_SCALE
         commands.heat_pump_on = out.heat_pump_on
         commands.heat_pump_cooling = out.heat_pump_cooling
+        commands.heat_pump_supply_c = out.heat_pump_supply_c / MILLI
         return out.alarms
 
 
@@ -87,6 +103,7 @@ class _Baseline:
         self.has_vents = scenario.greenhouse.vents
         self.has_fan_coils = scenario.cooling.fan_coil_kw > 0
         self.has_screen = scenario.greenhouse.screen
+        self.screen_open_w_m2 = screen_open_w_m2(scenario.greenhouse)
         self.supply_max_c = scenario.heating.supply_max_c
         self._held = {}
 
@@ -103,7 +120,7 @@ class _Baseline:
     def screen_pct(self, meas):
         if not self.has_screen:
             return 0.0
-        dark = meas.radiation_w_m2 is not None and meas.radiation_w_m2 < SCREEN_DARK_W_M2
+        dark = meas.radiation_w_m2 is not None and meas.radiation_w_m2 < self.screen_open_w_m2
         cold = meas.outdoor_c is None or meas.outdoor_c < SCREEN_COLD_C / MILLI
         return 100.0 if dark and cold else 0.0
 
@@ -174,6 +191,7 @@ class SimplePidController(_Baseline):
         # Reverse acting: negative gains, as simple-pid documents.
         self.cool = SimplePID(-20.0, -0.033, 0.0, sample_time=None, output_limits=(0.0, 100.0))
         self.heat_pump = Timer(600.0, 300.0)
+        self.outside_cooler = True
 
     def step(self, time_of_day_s, meas, dt_s, commands):
         air_c = self.held("air", meas.air_c, 15.0)
@@ -185,8 +203,12 @@ class SimplePidController(_Baseline):
         self.cool.setpoint = vent_sp
         demand = self.cool(air_c, dt=dt_s)
         vent = cool = 0.0
-        outside_cooler = meas.outdoor_c is not None and meas.outdoor_c < air_c - 1.0
-        if self.has_vents and (outside_cooler or not self.has_fan_coils):
+        outdoor = meas.outdoor_c
+        if outdoor is None or outdoor < air_c - 0.5:  # the firmware's latch
+            self.outside_cooler = True
+        elif outdoor > air_c + 0.5:
+            self.outside_cooler = False
+        if self.has_vents and (self.outside_cooler or not self.has_fan_coils):
             share = 60.0 if self.has_fan_coils else 100.0
             vent = min(demand, share) * 100.0 / share
             if self.has_fan_coils and demand > share:
@@ -196,6 +218,7 @@ class SimplePidController(_Baseline):
         if heat_valve > 0.0:
             cool = 0.0
         commands.heat_valve_pct = heat_valve
+        commands.heat_pump_supply_c = min(self.supply.setpoint + 5.0, self.supply_max_c)  # as the firmware
         threshold = 0.5 if self.heat_pump.on else 5.0  # as the firmware: no short cycling
         commands.heat_pump_on = self.heat_pump.update(heat_valve > threshold and meas.mine_flow_ok, dt_s)
         commands.heat_pump_cooling = False

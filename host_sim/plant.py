@@ -44,6 +44,7 @@ class PlantParams:
     cover_to_floor: float = 1.25  # cover area / floor area, Venlo (Vanthoor 2011: 1.2-1.3)
     opaque_loss_w_m2k: float = 0.0  # solar greenhouse north wall and back roof, per m2 floor
     transmission: float = 0.65  # global radiation into the house, glass and structure (Vanthoor: 0.6-0.7)
+    tilt_gain: float = 1.0  # radiation on the cover / global horizontal (a south-facing roof gains in winter)
     height_m: float = 5.0  # mean air height (scenario)
     quick_mass_j_m2k: float = 8000.0  # canopy (1.2 kJ/m2K per LAI, Vanthoor) and light structures
     mass_j_m2k: float = 120000.0  # floor, top soil and structure that exchange within hours
@@ -122,11 +123,14 @@ def params_for(scenario):
             "cover_to_floor": 1.15,  # curved south roof over the floor
             "opaque_loss_w_m2k": 0.5,  # insulated north wall and back roof
             "transmission": 0.7,  # PO film with dust and frame
+            # The south roof (~35 deg) and north wall face the low winter sun: at
+            # 36-40 N in midwinter a south-tilted plane gets 1.5-2x the horizontal.
+            "tilt_gain": 1.6,
             "mass_j_m2k": 450000.0,  # north wall (0.3 m active brick/soil) and top soil
             "mass_w_m2k": 8.0,
             "solar_to_mass": 0.6,  # the wall faces the sun
-            "leakage_ach": 0.5,
-            "leakage_ach_per_m_s": 0.15,
+            "leakage_ach": 0.4,  # film, end walls and the quilt's edges
+            "leakage_ach_per_m_s": 0.12,
             "vent_area_to_floor": 0.06 if house.vents else 0.0,  # top and bottom vent strips
             "vent_stack_height_m": 2.0,
         }
@@ -185,9 +189,7 @@ class Greenhouse:
         self.elec_w_m2 = 0.0
         self.transpiration_kg_m2s = 0.0
         self.cop = 0.0
-        cond_k = p.supply_max_c + p.condenser_approach_k + KELVIN
-        evap_k = p.mine_water_c - p.evaporator_approach_k + KELVIN
-        self.heating_cop = p.carnot_fraction * cond_k / (cond_k - evap_k)
+        self._evaporator_k = p.mine_water_c - p.evaporator_approach_k + KELVIN
         evap_cool_k = p.reverse_chilled_c - p.evaporator_approach_k + KELVIN
         cond_cool_k = p.mine_water_c + p.condenser_approach_k + KELVIN
         self.cooling_cop = p.carnot_fraction * evap_cool_k / (cond_cool_k - evap_cool_k)
@@ -228,7 +230,7 @@ class Greenhouse:
         hp_on = hp.step(cmd.heat_pump_on, cmd.heat_pump_cooling and p.heat_pump_reverse, source_ok, dt_s)
 
         # Radiation absorbed inside.
-        solar_w = global_w_m2 * p.transmission * (1.0 - p.screen_light_loss * screen)
+        solar_w = global_w_m2 * p.tilt_gain * p.transmission * (1.0 - p.screen_light_loss * screen)
         solar_air_w = solar_w * (1.0 - p.solar_to_mass)
         solar_mass_w = solar_w * p.solar_to_mass
 
@@ -269,9 +271,13 @@ class Greenhouse:
 
         # Heating: the heat pump's hot water mixed into the circuit.
         if hp_on and not hp.cooling:
-            hot_c = p.supply_max_c
+            # The heat pump holds its leaving water at the controller's request
+            # (never above supply_max_c); COP follows the lift from mine water.
+            hot_c = min(cmd.heat_pump_supply_c or p.supply_max_c, p.supply_max_c)
             mix_w = min(heat_valve * p.mix_flow_w_m2k * max(0.0, hot_c - self.water_c), p.heat_pump_w_m2)
-            hp_elec_w = mix_w / self.heating_cop
+            cond_k = hot_c + p.condenser_approach_k + KELVIN
+            cop = p.carnot_fraction * cond_k / (cond_k - self._evaporator_k)
+            hp_elec_w = mix_w / cop
         else:
             mix_w = 0.0
             hp_elec_w = 0.0

@@ -10,11 +10,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from core.climate import SCREEN_COLD_C, SCREEN_DARK_W_M2, heating_setpoint
+from core.climate import SCREEN_COLD_C, heating_setpoint
 from core.crops import PROFILES
 from core.fixed import MILLI
 from host_sim import weather as weather_mod
-from host_sim.controllers import CONTROLLERS, Commands
+from host_sim.controllers import CONTROLLERS, Commands, screen_open_w_m2
 from host_sim.plant import Greenhouse, energy_balance_error_j, params_for
 from host_sim.psychro import sat_vap_pres_pa, vapour_conc_kg_m3
 from host_sim.sensors import Measurements, SensorSet
@@ -216,12 +216,13 @@ def oracle_heat_kwh_m2(scenario, weather):
     plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
     commands = Commands()
     vent_offset_k = profile["vent_offset_k"] / MILLI
+    open_w_m2 = screen_open_w_m2(scenario.greenhouse)
     t_out, rh_out, sun, wind = weather.t_out_c, weather.rh_out_pct, weather.global_w_m2, weather.wind_m_s
     for k in range(len(weather)):
         time_of_day_s = (start_s + k * period_s) % DAY_S
         heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
         plant.ideal_band = (heat_sp_c, heat_sp_c + vent_offset_k)
-        dark_and_cold = sun[k] < SCREEN_DARK_W_M2 and t_out[k] < SCREEN_COLD_C / MILLI
+        dark_and_cold = sun[k] < open_w_m2 and t_out[k] < SCREEN_COLD_C / MILLI
         commands.screen_pct = 100.0 if scenario.greenhouse.screen and dark_and_cold else 0.0
         out_vapour = vapour_conc_kg_m3(sat_vap_pres_pa(t_out[k]) * rh_out[k] / 100.0, t_out[k])
         plant.step(period_s, t_out[k], out_vapour, sun[k], wind[k], commands)

@@ -15,7 +15,7 @@
 from core.cascade import Cascade
 from core.fixed import FULL_SCALE, clamp, const, muldiv
 from core.onoff import MinOnOff
-from core.pid import MANUAL, PID
+from core.pid import AUTO, MANUAL, PID, TRACK
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
 HOUR_MS = const(3600000)
@@ -25,18 +25,25 @@ RAMP_MS = const(3600000)  # setpoint ramps over one hour
 AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
 SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
 SUPPLY_MIN_C = const(20000)
+HEATING_BAND_K = const(1000)  # heating may act up to 1 K above its setpoint
 HEAT_PUMP_ON_DEMAND = const(5000)  # heating valve above 5 % starts the heat pump ...
 HEAT_PUMP_OFF_DEMAND = const(500)  # ... and below 0.5 % lets it stop: no short cycling
+HEAT_PUMP_MARGIN_K = const(5000)  # leaving water above the supply setpoint, for the mixing valve
 HEAT_PUMP_MIN_RUN_MS = const(600000)
 HEAT_PUMP_MIN_OFF_MS = const(300000)
 HEAT_PUMP_START_MS = const(120000)  # asked but not running after this long: alarm
-VENTS_FIRST_MARGIN_K = const(1000)  # outside at least this much cooler: vents before fan-coils
+VENTS_USEFUL_BAND_K = const(500)  # vents cool while outside < air: latched +-0.5 K against toggling
 VENT_SHARE = const(60000)  # share of the cooling demand given to the vents first
 HUMIDITY_VENT_PER_PCT = const(4)  # vent crack, % per % RH above the limit
 HUMIDITY_VENT_MAX = const(25000)
 HUMIDITY_VENT_COLD_K = const(10000)  # no humidity crack with outside this far below the crop minimum
+HUMIDITY_COIL_PER_PCT = const(5)  # cold-coil dehumidifying, cooling valve % per % RH above
 HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the limit
-SCREEN_DARK_W_M2 = const(50)  # below this the screen saves more heat than the sun brings
+REVERSE_START_K = const(1500)  # reverse heat pump: free cooling full and air this far above vent sp
+REVERSE_KEEP = const(30000)  # ... and it keeps running while the cooling valve is above 30 %
+REVERSE_STOP_K = const(1000)  # ... and the air above vent sp - 1 K
+SCREEN_OPEN_W_M2 = const(50)  # an energy screen opens above this: the sun then brings more than it saves
+QUILT_OPEN_W_M2 = const(200)  # a solar greenhouse's opaque quilt waits for stronger sun
 SCREEN_COLD_C = const(12000)
 
 # Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
@@ -95,16 +102,21 @@ class Outputs:
         self.heat_setpoint_c = 0
         self.vent_setpoint_c = 0
         self.supply_setpoint_c = 0
+        self.heat_pump_supply_c = 0  # the heat pump's leaving-water setpoint
 
 
 class Climate:
-    def __init__(self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False):
+    def __init__(
+        self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
+        screen_open_w_m2=SCREEN_OPEN_W_M2,
+    ):  # fmt: skip
         self.profile = profile
         self.supply_max_c = profile["supply_max_c"] if supply_max_c is None else supply_max_c
         self.has_vents = vents
         self.has_fan_coils = fan_coils
         self.has_screen = screen
         self.has_reverse = reverse
+        self.screen_open_w_m2 = screen_open_w_m2
         self.inputs = Inputs()
         self.outputs = Outputs()
         # Air -> supply setpoint: 3 K of supply per K of air, Ti ~ 17 min (the water is slow).
@@ -113,11 +125,12 @@ class Climate:
         self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
         self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
-        self.cool_loop = PID(kp_m=20000, ki_m=33, rate_per_s=500, direct=True)
+        self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
         self.heat_pump = MinOnOff(HEAT_PUMP_MIN_RUN_MS, HEAT_PUMP_MIN_OFF_MS)
         self._last_air_c = None
         self._air_missing_ms = 0
         self._hp_waiting_ms = 0
+        self._outside_cooler = True
 
     def tick(self, time_of_day_ms, dt_ms):
         inp = self.inputs
@@ -146,18 +159,30 @@ class Climate:
         if inp.rh_pct is not None and inp.rh_pct > p["rh_max_pct"]:
             rh_excess = inp.rh_pct - p["rh_max_pct"]
 
+        # Dehumidify the cheapest way the house allows: with fan-coils and a
+        # mild night, condense on the mine-water coil; otherwise minimum pipe.
+        coil_dehumidify = (
+            rh_excess and self.has_fan_coils and inp.outdoor_c is not None and (inp.outdoor_c > heat_sp)
+        )
+
         # Heating cascade.
         supply_floor = SUPPLY_MIN_C
-        if rh_excess and air is not None:
+        if rh_excess and air is not None and not coil_dehumidify:
             supply_floor = clamp(air + HUMIDITY_PIPE_PER_PCT * rh_excess, SUPPLY_MIN_C, self.supply_max_c)
         self.heating.set_inner_range(supply_floor, self.supply_max_c)
+        # Heating rests (valve shut, its loop tracking) when the air is warm
+        # and no minimum pipe is asked for: no keeping the pipe warm in summer.
+        heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > SUPPLY_MIN_C
         supply = inp.supply_c
         if supply is None:
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
                 self.supply_loop.set_manual(self.supply_loop.out)
             supply = 0
-        elif self.supply_loop.mode == MANUAL:
+        elif not heating_wanted:
+            if self.supply_loop.mode != TRACK:
+                self.supply_loop.set_track(0)
+        elif self.supply_loop.mode != AUTO:
             self.supply_loop.set_auto()
         if air is None:
             blind_supply = clamp(p["heat_night_c"] + SAFE_SUPPLY_RISE_K, SUPPLY_MIN_C, self.supply_max_c)
@@ -171,8 +196,12 @@ class Climate:
         cool_valve = 0
         if air is not None:
             demand = self.cool_loop.update(vent_sp, air, dt_ms)
-            outside_cooler = inp.outdoor_c is not None and inp.outdoor_c < air - VENTS_FIRST_MARGIN_K
-            if self.has_vents and (outside_cooler or not self.has_fan_coils):
+            outdoor = inp.outdoor_c
+            if outdoor is None or outdoor < air - VENTS_USEFUL_BAND_K:
+                self._outside_cooler = True
+            elif outdoor > air + VENTS_USEFUL_BAND_K:
+                self._outside_cooler = False
+            if self.has_vents and (self._outside_cooler or not self.has_fan_coils):
                 share = VENT_SHARE if self.has_fan_coils else FULL_SCALE
                 vent = muldiv(min(demand, share), FULL_SCALE, share)
                 if self.has_fan_coils and demand > share:
@@ -182,6 +211,8 @@ class Climate:
             mild = inp.outdoor_c is not None and inp.outdoor_c > p["air_min_c"] - HUMIDITY_VENT_COLD_K
             if rh_excess and self.has_vents and mild:
                 vent = max(vent, min(HUMIDITY_VENT_PER_PCT * rh_excess, HUMIDITY_VENT_MAX))
+            if coil_dehumidify:
+                cool_valve = max(cool_valve, min(HUMIDITY_COIL_PER_PCT * rh_excess, FULL_SCALE))
         if heat_valve > 0:
             cool_valve = 0  # never heat and cool at once
 
@@ -201,7 +232,12 @@ class Climate:
             cool_valve = 0
 
         # Heat pump: runs for heating demand, or in reverse when free cooling is full.
-        want_cooling = self.has_reverse and cool_valve >= FULL_SCALE and air is not None and air > vent_sp
+        if not self.has_reverse or air is None:
+            want_cooling = False
+        elif self.outputs.heat_pump_cooling:
+            want_cooling = cool_valve > REVERSE_KEEP and air > vent_sp - REVERSE_STOP_K
+        else:
+            want_cooling = cool_valve >= FULL_SCALE and air > vent_sp + REVERSE_START_K
         threshold = HEAT_PUMP_OFF_DEMAND if self.heat_pump.on else HEAT_PUMP_ON_DEMAND
         want_hp = heat_valve > threshold or want_cooling
         if not inp.mine_flow_ok:
@@ -221,7 +257,7 @@ class Climate:
         if self.has_screen:
             radiation = inp.radiation_w_m2
             dark = (
-                radiation < SCREEN_DARK_W_M2
+                radiation < self.screen_open_w_m2
                 if radiation is not None
                 else not (DAY_START_MS <= time_of_day_ms < DAY_END_MS)
             )
@@ -239,6 +275,8 @@ class Climate:
         out.heat_setpoint_c = heat_sp
         out.vent_setpoint_c = vent_sp
         out.supply_setpoint_c = self.heating.inner_setpoint
+        # The heat pump runs only as hot as the mixing loop needs: higher COP.
+        out.heat_pump_supply_c = min(self.heating.inner_setpoint + HEAT_PUMP_MARGIN_K, self.supply_max_c)
         return out
 
     def alarm_names(self, alarms):
