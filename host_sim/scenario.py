@@ -95,10 +95,11 @@ class Scenario:
     crop: CropSpec
     faults: tuple
     path: Path | None
+    source: str  # the name errors give: the file's name
 
     def replace(self, **changes):
         """A copy with some top-level keys changed, validated like a file."""
-        source = self.path.name if self.path else self.name
+        source = self.source
         if "days" in changes:
             days = _check(source, "days", changes["days"], _number(0.0, 400.0, low_open=True))
             for index, fault in enumerate(self.faults, start=1):
@@ -327,6 +328,7 @@ def parse_scenario(text, source="<string>", base_dir=None, path=None):
         crop=CropSpec(**_table(source, "crop", data["crop"], CROP)),
         faults=tuple(_fault(source, i, f, top["days"]) for i, f in enumerate(faults, start=1)),
         path=path,
+        source=source,
     )
 
 

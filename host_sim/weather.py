@@ -219,7 +219,11 @@ def read_epw(path):
     location = lines[0].split(",")
     try:
         city, latitude, longitude = location[1], float(location[6]), float(location[7])
-        time_zone_h, altitude_m = float(location[8]), float(location[9])
+        # Time zone then elevation; some files write a half-hour zone with a
+        # decimal comma ("5,5"), which splits it into two fields.
+        rest = location[8:]
+        altitude_m = float(rest[-1])
+        time_zone_h = float(".".join(field.strip() for field in rest[:-1]))
     except (IndexError, ValueError) as error:
         raise ValueError(f"{path}: line 1: bad LOCATION header ({error})") from None
     columns = {name: [] for name in ("month", "day", "hour", *_COLUMNS)}
