@@ -26,6 +26,7 @@ from host_sim.psychro import (
     AIR_VOLUMETRIC_HEAT_J_M3K,
     KELVIN,
     LATENT_HEAT_J_KG,
+    WATER_VAPOUR_GAS_CONSTANT_J_KGK,
     sat_vap_pres_pa,
     sat_vapour_conc_kg_m3,
     vapour_conc_kg_m3,
@@ -180,6 +181,9 @@ class Greenhouse:
         self.heat_pump = HeatPump(p.hp_min_run_s, p.hp_min_off_s)
         self.mine_pump_tripped = False
         self.energy = Energy()
+        self._rh_for = None
+        self._rh = 0.0
+        self.air_sat_pa = 0.0
         # (low, high) air temperature held exactly by ideal, unbooked heating
         # and cooling: the oracle that gives the least heat a controller needs.
         self.ideal_band = None
@@ -196,8 +200,12 @@ class Greenhouse:
 
     @property
     def rh_pct(self):
-        vap_pres_pa = self.vapour_kg_m3 * 461.5 * (self.air_c + KELVIN)
-        return 100.0 * vap_pres_pa / sat_vap_pres_pa(self.air_c)
+        if self._rh_for != (self.air_c, self.vapour_kg_m3):  # cached: read by sensors and metrics
+            self.air_sat_pa = sat_vap_pres_pa(self.air_c)
+            vap_pres_pa = self.vapour_kg_m3 * WATER_VAPOUR_GAS_CONSTANT_J_KGK * (self.air_c + KELVIN)
+            self._rh = 100.0 * vap_pres_pa / self.air_sat_pa
+            self._rh_for = (self.air_c, self.vapour_kg_m3)
+        return self._rh
 
     def stored_heat_j(self):
         return (

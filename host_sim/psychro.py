@@ -25,6 +25,11 @@ _TABLE_PA = [
 ]
 
 
+# The same table as arrays, for vectorised use (numpy.interp).
+SAT_TABLE_C = [_TABLE_MIN_C + i * _TABLE_STEP_C for i in range(len(_TABLE_PA))]
+SAT_TABLE_PA = _TABLE_PA
+
+
 def sat_vap_pres_pa(temp_c):
     """Saturation vapour pressure over water/ice, Pa (psychrolib, tabulated)."""
     position = (min(max(temp_c, _TABLE_MIN_C), _TABLE_MAX_C) - _TABLE_MIN_C) / _TABLE_STEP_C

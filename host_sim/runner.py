@@ -10,13 +10,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.climate import SCREEN_COLD_C, heating_setpoint
 from core.crops import PROFILES
 from core.fixed import MILLI
 from host_sim import weather as weather_mod
 from host_sim.controllers import CONTROLLERS, Commands, screen_open_w_m2
 from host_sim.plant import Greenhouse, energy_balance_error_j, params_for
-from host_sim.psychro import sat_vap_pres_pa, vapour_conc_kg_m3
+from host_sim.psychro import (
+    KELVIN,
+    SAT_TABLE_C,
+    SAT_TABLE_PA,
+    WATER_VAPOUR_GAS_CONSTANT_J_KGK,
+)
 from host_sim.sensors import Measurements, SensorSet
 
 DAY_S = 86400
@@ -55,6 +62,15 @@ def make_weather(scenario):
         scenario.latitude,
         **overrides,
     )
+
+
+def outdoor_vapour_kg_m3(weather):
+    """Outdoor vapour density for every sample, at once (numpy)."""
+    t_out_c = np.array(weather.t_out_c)
+    sat_pa = np.interp(t_out_c, SAT_TABLE_C, SAT_TABLE_PA)
+    return (
+        sat_pa * np.array(weather.rh_out_pct) / 100.0 / (WATER_VAPOUR_GAS_CONSTANT_J_KGK * (t_out_c + KELVIN))
+    ).tolist()
 
 
 def _fault_events(scenario, ticks):
@@ -115,6 +131,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     stored0_j = plant.stored_heat_j()
 
     t_out, rh_out, sun, wind = weather.t_out_c, weather.rh_out_pct, weather.global_w_m2, weather.wind_m_s
+    out_vapour = outdoor_vapour_kg_m3(weather)
     iae_kh = in_band_s = max_over_k = vpd_band_s = frost_s = overheat_s = 0.0
     vpd_min_kpa = profile["vpd_min_kpa"] / MILLI
     vpd_max_kpa = profile["vpd_max_kpa"] / MILLI
@@ -144,8 +161,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
                 if alarm_bits & bit and not last_alarm_bits & bit:
                     alarms.append({"t_h": round(t_s / 3600, 3), "code": code, "text": text})
             last_alarm_bits = alarm_bits
-        out_vapour = vapour_conc_kg_m3(sat_vap_pres_pa(out_c) * rh_out[k] / 100.0, out_c)
-        plant.step(period_s, out_c, out_vapour, sun[k], wind[k], commands)
+        plant.step(period_s, out_c, out_vapour[k], sun[k], wind[k], commands)
 
         # Metrics, on the true state after the step.
         air_c = plant.air_c
@@ -158,7 +174,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         if air_c - vent_sp_c > max_over_k:
             max_over_k = air_c - vent_sp_c
         rh_pct = min(plant.rh_pct, 100.0)
-        vpd_kpa = sat_vap_pres_pa(air_c) * (1.0 - rh_pct / 100.0) / 1000.0
+        vpd_kpa = plant.air_sat_pa * (1.0 - rh_pct / 100.0) / 1000.0
         if vpd_min_kpa <= vpd_kpa <= vpd_max_kpa:
             vpd_band_s += period_s
         if air_c < air_min_c:
@@ -217,15 +233,15 @@ def oracle_heat_kwh_m2(scenario, weather):
     commands = Commands()
     vent_offset_k = profile["vent_offset_k"] / MILLI
     open_w_m2 = screen_open_w_m2(scenario.greenhouse)
-    t_out, rh_out, sun, wind = weather.t_out_c, weather.rh_out_pct, weather.global_w_m2, weather.wind_m_s
+    t_out, sun, wind = weather.t_out_c, weather.global_w_m2, weather.wind_m_s
+    out_vapour = outdoor_vapour_kg_m3(weather)
     for k in range(len(weather)):
         time_of_day_s = (start_s + k * period_s) % DAY_S
         heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
         plant.ideal_band = (heat_sp_c, heat_sp_c + vent_offset_k)
         dark_and_cold = sun[k] < open_w_m2 and t_out[k] < SCREEN_COLD_C / MILLI
         commands.screen_pct = 100.0 if scenario.greenhouse.screen and dark_and_cold else 0.0
-        out_vapour = vapour_conc_kg_m3(sat_vap_pres_pa(t_out[k]) * rh_out[k] / 100.0, t_out[k])
-        plant.step(period_s, t_out[k], out_vapour, sun[k], wind[k], commands)
+        plant.step(period_s, t_out[k], out_vapour[k], sun[k], wind[k], commands)
     return plant.energy.ideal_heat_j / J_PER_KWH
 
 

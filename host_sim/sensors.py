@@ -6,14 +6,22 @@ driver reports a missing value)."""
 
 import random
 
+import numpy as np
+
 SENSOR_FAULTS = ("dropout", "stuck", "spike", "offset", "noise")
 SPIKE_PROBABILITY = 0.05  # share of readings hit while a spike fault is active
 SPIKE_DEFAULT = 15.0  # units added by a spike when the fault gives no value
 
 
+NOISE_CHUNK = 8640  # standard-normal draws made at once (numpy), a day at 10 s
+
+
 class Sensor:
     def __init__(self, rng, noise_sd, lag_s, resolution, low, high, initial):
         self.rng = rng
+        self._normal = np.random.default_rng(rng.getrandbits(63))
+        self._noise = []
+        self._next = 0
         self.noise_sd = noise_sd
         self.lag_s = lag_s
         self.resolution = resolution
@@ -39,7 +47,11 @@ class Sensor:
             self.filtered += (true_value - self.filtered) * min(1.0, dt_s / self.lag_s)
         else:
             self.filtered = true_value
-        value = self.filtered + self.rng.gauss(0.0, self.noise_sd)
+        if self._next == len(self._noise):  # drawn in chunks: a draw per read is slow
+            self._noise = (self._normal.standard_normal(NOISE_CHUNK) * self.noise_sd).tolist()
+            self._next = 0
+        value = self.filtered + self._noise[self._next]
+        self._next += 1
         fault = self.fault
         if fault is not None:
             if fault == "dropout":

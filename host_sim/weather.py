@@ -100,11 +100,7 @@ def clear_sky_global_w_m2(elevation_deg, altitude_m=0.0):
 
 
 def _sat_vap_pres_pa(temp_c):
-    return np.interp(temp_c, _TABLE_C, _TABLE_PA)
-
-
-_TABLE_C = np.arange(-60.0, 100.0, 0.1)
-_TABLE_PA = np.array([psychro.sat_vap_pres_pa(t) for t in _TABLE_C])
+    return np.interp(temp_c, psychro.SAT_TABLE_C, psychro.SAT_TABLE_PA)
 
 
 def _ar1(rng, count, persistence, sd):

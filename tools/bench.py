@@ -19,12 +19,29 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import simple_pid
 
 REPO = Path(__file__).resolve().parent.parent
 MICROPYTHON = Path(sys.executable).parent / "micropython"
+SIM_YEAR_GOAL_S = 60
+
+
+def sim_year(days, controller):
+    """Wall time of a simulated run of the default scenario on CPython, one core,
+    scaled to 365 days when fewer are asked for."""
+    sys.path[:0] = [str(REPO), str(REPO / "firmware")]
+    import host_sim  # noqa: F401
+    from host_sim.runner import make_weather, run
+    from host_sim.scenario import load_scenario
+
+    scenario = load_scenario("zichuan-rose-winter").replace(days=days)
+    start = time.perf_counter()
+    weather = make_weather(scenario)
+    result = run(scenario, controller, weather=weather)
+    return (time.perf_counter() - start) * 365 / days, result.metrics["ticks"]
 
 
 def run(calls, rounds):
@@ -90,9 +107,24 @@ def main():
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--sim-days", type=float, default=365.0, help="days simulated for sim_year_s (scaled)"
+    )
     args = parser.parse_args()
     figures = run(args.calls, args.rounds)
     print(table(figures))
+    # The simulator: weather, plant, sensors, controller and metrics, 10 s steps.
+    figures["sim_days"] = args.sim_days
+    figures["sim_year_s"], ticks = sim_year(args.sim_days, "firmware")
+    figures["sim_year_bang_bang_s"], _ = sim_year(args.sim_days, "bang_bang")
+    figures["sim_tick_us"] = figures["sim_year_s"] / (ticks * 365 / args.sim_days) * 1e6
+    figures["sim_year_ratio_to_goal"] = figures["sim_year_s"] / SIM_YEAR_GOAL_S
+    print(
+        f"simulator, a year at 10 s on CPython: {figures['sim_year_s']:.0f} s with the firmware controller "
+        f"({figures['sim_tick_us']:.0f} us a tick), {figures['sim_year_bang_bang_s']:.0f} s with bang_bang; "
+        f"goal {SIM_YEAR_GOAL_S} s (x{figures['sim_year_ratio_to_goal']:.2f})"
+        + ("" if args.sim_days == 365 else f"  [scaled from {args.sim_days:g} days]")
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

@@ -169,7 +169,8 @@ class Climate:
         supply_floor = SUPPLY_MIN_C
         if rh_excess and air is not None and not coil_dehumidify:
             supply_floor = clamp(air + HUMIDITY_PIPE_PER_PCT * rh_excess, SUPPLY_MIN_C, self.supply_max_c)
-        self.heating.set_inner_range(supply_floor, self.supply_max_c)
+        if supply_floor != self.air_loop.out_min:
+            self.heating.set_inner_range(supply_floor, self.supply_max_c)
         # Heating rests (valve shut, its loop tracking) when the air is warm
         # and no minimum pipe is asked for: no keeping the pipe warm in summer.
         heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > SUPPLY_MIN_C
