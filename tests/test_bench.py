@@ -20,6 +20,8 @@ def test_bench_reports_the_figures(tmp_path):
             "300",
             "--rounds",
             "1",
+            "--sim-days",
+            "0.1",
         ],
         capture_output=True,
         text=True,
@@ -32,3 +34,4 @@ def test_bench_reports_the_figures(tmp_path):
     assert figures["pid_update_bytes"] <= figures["simple_pid_update_bytes"] / 10  # the goal
     assert "simple-pid 2.0.1" in result.stdout
     assert figures["sim_year_s"] > 0 and figures["sim_year_bang_bang_s"] > 0
+    assert figures["sim_year_s"] > 0 and figures["sim_year_bang_bang_s"] > 0 and figures["sim_days"] == 0.1

@@ -1,7 +1,7 @@
 """Properties of the fixed-point PID."""
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import core_trace
@@ -48,7 +48,7 @@ def test_manual_to_auto_is_bumpless(kp, ki, sp, pv, manual, dt_ms):
     assert abs(first_auto - manual) <= integral_step(pid, sp - pv, dt_ms)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     old=st.tuples(gains(), gains(), gains()),
     new=st.tuples(gains(), gains(), gains()),
@@ -87,7 +87,7 @@ def test_track_and_hold_are_bumpless(track, sp, pv):
     assert abs(pid.update(sp + 5000, pv - 3000, 10000) - track) <= 4000 * 8000 // MILLI + 30 * 8 * 10 + 100
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     config=pid_configs(),
     short_n=st.integers(1, 5),

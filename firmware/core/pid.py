@@ -18,6 +18,7 @@ from core.fixed import (
     FULL_SCALE,
     GAIN_MAX,
     GAIN_STEP_MAX_U,
+    INTEGRAL_MAX,
     MICRO,
     MILLI,
     SIGNAL_MAX,
@@ -178,7 +179,7 @@ class PID:
         pv_filtered = self._pv_filtered
         if not self._started:
             pv_filtered.reset(measurement)
-            self._integral.reset(clamp(self.out - ff, -TERM_MAX, TERM_MAX))
+            self._integral.reset(clamp(self.out - ff, -INTEGRAL_MAX, INTEGRAL_MAX))
             self._started = True
         pv_before = pv_filtered.value
         pv_change = clamp(measurement - pv_before, -SIGNAL_MAX, SIGNAL_MAX)
@@ -201,7 +202,7 @@ class PID:
                 out = clamp(self.track_value, self.out_min, self.out_max)
             else:
                 out = clamp(self.out, self.out_min, self.out_max)
-            self._integral.reset(clamp(out - fixed, -TERM_MAX, TERM_MAX))
+            self._integral.reset(clamp(out - fixed, -INTEGRAL_MAX, INTEGRAL_MAX))
             self.i = self._integral.value
             self.saturation = 0
             self.out = out
@@ -225,8 +226,8 @@ class PID:
             integral.reset(before if self.block_up else max(before, high - fixed))
         elif step < 0 and (self.block_down or integral.value < low - fixed):
             integral.reset(before if self.block_down else min(before, low - fixed))
-        if integral.value > TERM_MAX or integral.value < -TERM_MAX:
-            integral.reset(clamp(integral.value, -TERM_MAX, TERM_MAX))
+        if integral.value > INTEGRAL_MAX or integral.value < -INTEGRAL_MAX:
+            integral.reset(clamp(integral.value, -INTEGRAL_MAX, INTEGRAL_MAX))
         self.i = integral.value
 
         total = fixed + self.i
@@ -257,7 +258,7 @@ class PID:
         return clamp(-self.sign * mul_micro(pv_step, self._kd_step_u), -TERM_MAX, TERM_MAX)
 
     def _shift_integral(self, amount):
-        self._integral.reset(clamp(self._integral.value + amount, -TERM_MAX, TERM_MAX))
+        self._integral.reset(clamp(self._integral.value + amount, -INTEGRAL_MAX, INTEGRAL_MAX))
         self.i = self._integral.value
 
     def _coefficients(self, dt_ms):
