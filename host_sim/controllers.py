@@ -104,6 +104,7 @@ class _Baseline:
         self.has_fan_coils = scenario.cooling.fan_coil_kw > 0
         self.has_screen = scenario.greenhouse.screen
         self.screen_open_w_m2 = screen_open_w_m2(scenario.greenhouse)
+        self.screen_closed = False
         self.supply_max_c = scenario.heating.supply_max_c
         self._held = {}
 
@@ -120,9 +121,12 @@ class _Baseline:
     def screen_pct(self, meas):
         if not self.has_screen:
             return 0.0
-        dark = meas.radiation_w_m2 is not None and meas.radiation_w_m2 < self.screen_open_w_m2
+        # The firmware's rule, with its hysteresis.
+        threshold = self.screen_open_w_m2 / 2 if self.screen_closed else self.screen_open_w_m2
+        dark = meas.radiation_w_m2 is not None and meas.radiation_w_m2 < threshold
         cold = meas.outdoor_c is None or meas.outdoor_c < SCREEN_COLD_C / MILLI
-        return 100.0 if dark and cold else 0.0
+        self.screen_closed = dark and cold
+        return 100.0 if self.screen_closed else 0.0
 
 
 class Timer:

@@ -253,15 +253,16 @@ class Climate:
         else:
             self._hp_waiting_ms = 0
 
-        # Screen (or quilt): closed in the cold dark.
+        # Screen (or quilt): closed in the cold dark; it opens above the
+        # threshold and closes below half of it, so a cloud does not cycle it.
         screen = 0
         if self.has_screen:
             radiation = inp.radiation_w_m2
-            dark = (
-                radiation < self.screen_open_w_m2
-                if radiation is not None
-                else not (DAY_START_MS <= time_of_day_ms < DAY_END_MS)
-            )
+            threshold = self.screen_open_w_m2 // 2 if self.outputs.screen else self.screen_open_w_m2
+            if radiation is None:
+                dark = not (DAY_START_MS <= time_of_day_ms < DAY_END_MS)
+            else:
+                dark = radiation < threshold
             cold = inp.outdoor_c is None or inp.outdoor_c < SCREEN_COLD_C
             if dark and cold:
                 screen = FULL_SCALE
