@@ -1,30 +1,53 @@
 """Scenario files: TOML, parsed strictly.
 
 An unknown key, a missing required key, a wrong type or a bad value raises
-ScenarioError naming the file, the dotted key (faults[1].kind: fault entries
-are counted from 1, as a user reads the file) and the allowed values."""
+ScenarioError naming the file, the dotted key and what is allowed, e.g.
+
+    zichuan-rose-winter.toml: weather.clearness must be a number in 0..1, got 1.5
+
+Fault entries are counted from 1, as a user counts them in the file: the
+first [[faults]] table is faults[1].
+
+The keys are declared in tables below (checker, default); the few rules that
+tie keys together (preset or file, fault kind per target, faults inside the
+run) are small functions after them.
+"""
 
 import dataclasses
 import datetime
+import math
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 WEATHER_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "weather"
 START_FORMAT = "%Y-%m-%dT%H:%M"
+START_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # strptime alone accepts "2026-1-5T0:0"
+MAX_DAYS = 400.0
 
-# Fault targets and the kinds each allows; later work adds targets here.
+# Fault targets and the kinds each allows.  Later work adds targets to these
+# groups (ec, ph, flow, drain as sensors; irrigation_pump as equipment).
 SENSOR_TARGETS = ("air_temp", "air_rh", "supply_temp", "radiation")
-SENSOR_KINDS = ("dropout", "stuck", "spike", "offset", "noise")
 VALVE_TARGETS = ("heat_valve", "cool_valve", "vent")
 EQUIPMENT_TARGETS = ("heat_pump", "mine_water_pump")
-FAULT_KINDS = {
-    **{target: SENSOR_KINDS for target in SENSOR_TARGETS},
-    **{target: ("stuck_valve",) for target in VALVE_TARGETS},
-    **{target: ("trip",) for target in EQUIPMENT_TARGETS},
+SENSOR_KINDS = ("dropout", "stuck", "spike", "offset", "noise")  # dropout: reads fail (OSError on the node)
+FAULT_GROUPS = {  # group: (targets, kinds allowed for each of them)
+    "sensor": (SENSOR_TARGETS, SENSOR_KINDS),
+    "valve": (VALVE_TARGETS, ("stuck_valve",)),
+    "equipment": (EQUIPMENT_TARGETS, ("trip",)),
 }
-KINDS_NEEDING_VALUE = ("offset", "noise")
+FAULT_KINDS = {target: kinds for targets, kinds in FAULT_GROUPS.values() for target in targets}
+FAULT_GROUP_OF = {target: group for group, (targets, _) in FAULT_GROUPS.items() for target in targets}
+KINDS_NEEDING_VALUE = {  # kind: what its value means
+    "offset": "added to every reading, in the sensor's unit",
+    "noise": "the standard deviation of noise added to every reading, >= 0",
+}
+
+# Mean air height by type: a gutter-high glasshouse; a low, arched film house.
+DEFAULT_HEIGHT_M = {"venlo": 5.0, "solar": 3.0}
 
 
 class ScenarioError(ValueError):
@@ -34,7 +57,8 @@ class ScenarioError(ValueError):
 @dataclass(frozen=True)
 class WeatherSpec:
     preset: str | None
-    file: Path | None
+    file: Path | None  # absolute, resolved
+    # Overrides of the preset's own figures (None: the preset's).
     t_mean_c: float | None
     t_swing_c: float | None
     rh_mean_pct: float | None
@@ -44,12 +68,12 @@ class WeatherSpec:
 
 @dataclass(frozen=True)
 class GreenhouseSpec:
-    type: str
+    type: str  # "venlo" | "solar"
     area_m2: float
     cover_u_w_m2k: float
     height_m: float
     vents: bool
-    screen: bool
+    screen: bool  # for "solar": the night insulation quilt
 
 
 @dataclass(frozen=True)
@@ -67,7 +91,7 @@ class CoolingSpec:
 
 @dataclass(frozen=True)
 class CropSpec:
-    kind: str
+    kind: str  # "rose" | "tomato"
 
 
 @dataclass(frozen=True)
@@ -86,250 +110,439 @@ class Scenario:
     days: float
     seed: int
     control_period_s: int
-    start: datetime.datetime
+    start: datetime.datetime  # local solar time
     latitude: float
     weather: WeatherSpec
     greenhouse: GreenhouseSpec
     heating: HeatingSpec
     cooling: CoolingSpec
     crop: CropSpec
-    faults: tuple
+    faults: tuple[FaultSpec, ...]
     path: Path | None
-    source: str  # the name errors give: the file's name
+    # The name errors give (the file's name); not part of the scenario itself.
+    source: str = dataclasses.field(default="<string>", compare=False)
 
     def replace(self, **changes):
-        """A copy with some top-level keys changed, validated like a file."""
-        source = self.source
-        if "days" in changes:
-            days = _check(source, "days", changes["days"], _number(0.0, 400.0, low_open=True))
-            for index, fault in enumerate(self.faults, start=1):
-                if fault.start_h >= days * 24:
-                    raise ScenarioError(
-                        f"{source}: faults[{index}].start_h must be before the end of the run "
-                        f"(days * 24 = {days * 24:g} h), got {fault.start_h:g}"
-                    )
-            changes["days"] = days
-        return dataclasses.replace(self, **changes)
+        """A copy with some keys changed (dataclasses.replace), validated like a file."""
+        unknown = sorted(set(changes) - set(TOP_KEYS) - set(TABLE_KEYS))
+        if unknown:
+            allowed = ", ".join(sorted([*TOP_KEYS, *TABLE_KEYS]))
+            raise ScenarioError(f"{self.source}: unknown key {unknown[0]} (allowed: {allowed})")
+        changed = dataclasses.replace(self, **changes)
+        base_dir = self.path.parent if self.path else None
+        return _build(_as_data(changed), self.source, base_dir, self.path)
 
 
-# -- value checkers: each returns the value or raises with what is allowed --
+# -- checkers: each returns the value or raises _Bad; `allowed` says what passes --
 
 
 class _Bad(Exception):
     pass
 
 
-def _number(low, high, low_open=False):
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Bad(f"must be a number in {low:g}..{high:g}" + (f" (above {low:g})" if low_open else ""))
-        if value < low or value > high or (low_open and value == low):
-            raise _Bad(f"must be a number in {low:g}..{high:g}" + (f" (above {low:g})" if low_open else ""))
+def _bound(number):
+    """1000000 rather than 1e+06; 0.5 rather than 0.50000."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+@dataclass(frozen=True)
+class Number:
+    """int or float (not bool), finite, within low..high; stored as float."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # the low bound itself is not allowed
+
+    @property
+    def allowed(self):
+        if self.low is None:
+            return "a finite number"
+        if self.high is None:
+            return f"a number {'>' if self.low_open else '>='} {_bound(self.low)}"
+        above = f" (above {_bound(self.low)})" if self.low_open else ""
+        return f"a number in {_bound(self.low)}..{_bound(self.high)}{above}"
+
+    def __call__(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise _Bad
+        too_low = self.low is not None and (value < self.low or (self.low_open and value == self.low))
+        too_high = self.high is not None and value > self.high
+        if too_low or too_high:
+            raise _Bad
         return float(value)
 
-    return check
 
+@dataclass(frozen=True)
+class Integer:
+    low: int
+    high: int | None = None
 
-def _integer(low, high):
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _Bad(f"must be an integer in {low}..{high}")
+    @property
+    def allowed(self):
+        return f"an integer >= {self.low}" if self.high is None else f"an integer in {self.low}..{self.high}"
+
+    def __call__(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Bad
+        if value < self.low or (self.high is not None and value > self.high):
+            raise _Bad
         return value
 
-    return check
 
+@dataclass(frozen=True)
+class Choice:
+    """One of some strings, listed in the given order; `values` may be a function, called when needed."""
 
-def _choice(*allowed):
-    def check(value):
-        if value not in allowed:
-            raise _Bad(f"must be one of {', '.join(allowed)}")
+    values: tuple | Callable
+
+    def options(self):
+        return self.values() if callable(self.values) else self.values
+
+    @property
+    def allowed(self):
+        return f"one of {', '.join(self.options())}"
+
+    def __call__(self, value):
+        if not isinstance(value, str) or value not in self.options():
+            raise _Bad
         return value
 
-    return check
+
+@dataclass(frozen=True)
+class Boolean:
+    allowed = "true or false"
+
+    def __call__(self, value):
+        if not isinstance(value, bool):
+            raise _Bad
+        return value
 
 
-def _boolean(value):
-    if not isinstance(value, bool):
-        raise _Bad("must be true or false")
-    return value
+@dataclass(frozen=True)
+class Text:
+    non_empty: bool = False
+
+    @property
+    def allowed(self):
+        return "a non-empty string" if self.non_empty else "a string"
+
+    def __call__(self, value):
+        if not isinstance(value, str) or (self.non_empty and not value.strip()):
+            raise _Bad
+        return value
 
 
-def _text(value):
-    if not isinstance(value, str) or not value.strip():
-        raise _Bad("must be a non-empty string")
-    return value
+@dataclass(frozen=True)
+class StartTime:
+    allowed = 'a string "YYYY-MM-DDTHH:MM" in local solar time, e.g. "2026-01-10T00:00"'
+
+    def __call__(self, value):
+        if not isinstance(value, str) or not START_PATTERN.fullmatch(value):
+            raise _Bad
+        try:
+            return datetime.datetime.strptime(value, START_FORMAT)
+        except ValueError:  # well formed but no such date or time: 2026-02-30, 25:00
+            raise _Bad from None
 
 
-def _any_text(value):
-    if not isinstance(value, str):
-        raise _Bad("must be a string")
-    return value
+@dataclass(frozen=True)
+class EpwPath:
+    allowed = "a path to an .epw file"
+
+    def __call__(self, value):
+        if not isinstance(value, str) or not value.lower().endswith(".epw"):
+            raise _Bad
+        return value  # resolved against the scenario's folder and the cache later
 
 
-def _start(value):
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return datetime.datetime.strptime(value, START_FORMAT)
-    except ValueError:
-        raise _Bad('must be a local solar time "YYYY-MM-DDTHH:MM", e.g. "2026-01-10T00:00"') from None
+@dataclass(frozen=True)
+class Later:
+    """A key checked together with others, after the table is read."""
+
+    allowed: str
+
+    def __call__(self, value):
+        return value
 
 
-def _preset(value):
+def _fault_kinds_summary():
+    return "one of the kinds its target allows: " + "; ".join(
+        f"{', '.join(kinds)} for {group} targets" for group, (_, kinds) in FAULT_GROUPS.items()
+    )
+
+
+def _preset_names():
+    # host_sim.weather imports numpy and is built alongside: import it only when a preset is checked.
     from host_sim.weather import PRESETS
 
-    return _choice(*PRESETS)(value)
+    return tuple(sorted(PRESETS))
 
+
+# -- the keys: name -> (checker, default); REQUIRED, or None for "not given" --
 
 REQUIRED = object()
-# key: (checker, default or REQUIRED); a default None means "not given".
-TOP = {
-    "name": (_text, REQUIRED),
-    "description": (_any_text, ""),
-    "days": (_number(0.0, 400.0, low_open=True), REQUIRED),
-    "seed": (_integer(0, 2**31 - 1), 1),
-    "control_period_s": (_integer(1, 600), 10),
-    "start": (_start, REQUIRED),
-    "latitude": (_number(-66.0, 66.0), REQUIRED),
+TOP_KEYS = {
+    "name": (Text(non_empty=True), REQUIRED),
+    "description": (Text(), ""),
+    "days": (Number(0.0, MAX_DAYS, low_open=True), REQUIRED),
+    "seed": (Integer(0), 1),
+    "control_period_s": (Integer(1, 600), 10),
+    "start": (StartTime(), REQUIRED),
+    "latitude": (Number(-66.0, 66.0), REQUIRED),  # inside the polar circles: the sun rises every day
 }
-TABLES = ("weather", "greenhouse", "heating", "cooling", "crop", "faults")
-WEATHER = {
-    "preset": (_preset, None),
-    "file": (_text, None),
-    "t_mean_c": (_number(-40.0, 45.0), None),
-    "t_swing_c": (_number(0.0, 30.0), None),
-    "rh_mean_pct": (_number(5.0, 100.0), None),
-    "clearness": (_number(0.0, 1.0), None),
-    "wind_m_s": (_number(0.0, 30.0), None),
+WEATHER_OVERRIDES = {
+    "t_mean_c": (Number(-40.0, 45.0), None),
+    "t_swing_c": (Number(0.0, 30.0), None),
+    "rh_mean_pct": (Number(5.0, 100.0), None),
+    "clearness": (Number(0.0, 1.0), None),
+    "wind_m_s": (Number(0.0, 30.0), None),
 }
-GREENHOUSE = {
-    "type": (_choice("venlo", "solar"), REQUIRED),
-    "area_m2": (_number(10.0, 1e6), REQUIRED),
-    "cover_u_w_m2k": (_number(0.5, 15.0), REQUIRED),
-    "height_m": (_number(1.0, 10.0), None),  # default by type
-    "vents": (_boolean, True),
-    "screen": (_boolean, True),
+WEATHER_KEYS = {
+    "preset": (Choice(_preset_names), None),
+    "file": (EpwPath(), None),
+    **WEATHER_OVERRIDES,
 }
-HEATING = {
-    "heat_pump_kw": (_number(0.0, 1e5), REQUIRED),
-    "mine_water_c": (_number(5.0, 30.0), 15.0),
-    "supply_max_c": (_number(25.0, 80.0), 50.0),
+GREENHOUSE_KEYS = {
+    "type": (Choice(("venlo", "solar")), REQUIRED),
+    "area_m2": (Number(10.0, 1e6), REQUIRED),
+    "cover_u_w_m2k": (Number(0.5, 15.0), REQUIRED),
+    "height_m": (Number(1.0, 10.0), None),  # None: DEFAULT_HEIGHT_M of the type
+    "vents": (Boolean(), True),
+    "screen": (Boolean(), True),
 }
-COOLING = {
-    "fan_coil_kw": (_number(0.0, 1e5), 0.0),
-    "heat_pump_reverse": (_boolean, False),
+HEATING_KEYS = {
+    "heat_pump_kw": (Number(0.0, 1e5), REQUIRED),  # thermal output
+    "mine_water_c": (Number(5.0, 30.0), 15.0),
+    "supply_max_c": (Number(25.0, 80.0), 50.0),
 }
-CROP = {"kind": (_choice("rose", "tomato"), REQUIRED)}
-FAULT = {
-    "start_h": (_number(0.0, 400.0 * 24), REQUIRED),
-    "duration_h": (_number(0.0, 400.0 * 24, low_open=True), REQUIRED),
-    "target": (_choice(*FAULT_KINDS), REQUIRED),
-    "kind": (_choice(*sorted({kind for kinds in FAULT_KINDS.values() for kind in kinds})), REQUIRED),
-    "value": (_number(-1e4, 1e4), None),
+COOLING_KEYS = {
+    "fan_coil_kw": (Number(0.0, 1e5), 0.0),
+    "heat_pump_reverse": (Boolean(), False),
 }
-DEFAULT_HEIGHT_M = {"venlo": 5.0, "solar": 3.0}
+CROP_KEYS = {"kind": (Choice(("rose", "tomato")), REQUIRED)}
+FAULT_KEYS = {
+    "start_h": (Number(0.0), REQUIRED),  # and before the end of the run: _check_fault
+    "duration_h": (Number(0.0, low_open=True), REQUIRED),
+    "target": (Choice(tuple(FAULT_KINDS)), REQUIRED),
+    "kind": (Later(_fault_kinds_summary()), REQUIRED),  # which kinds depends on the target: _check_fault
+    "value": (Number(), None),
+}
+# table: (keys, required?)
+TABLE_KEYS = {
+    "weather": (WEATHER_KEYS, True),
+    "greenhouse": (GREENHOUSE_KEYS, True),
+    "heating": (HEATING_KEYS, True),
+    "cooling": (COOLING_KEYS, False),
+    "crop": (CROP_KEYS, True),
+    "faults": (FAULT_KEYS, False),  # an array of tables
+}
+
+
+# -- reading tables --
+
+
+def _shown(value):
+    """A value as the user wrote it in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, datetime.date | datetime.time):
+        return f"{value.isoformat()} (a TOML date-time, not a string)"
+    return repr(value)
 
 
 def _check(source, key, value, checker):
     try:
         return checker(value)
-    except _Bad as bad:
-        raise ScenarioError(f"{source}: {key} {bad}, got {value!r}") from None
+    except _Bad:
+        raise ScenarioError(f"{source}: {key} must be {checker.allowed}, got {_shown(value)}") from None
 
 
-def _table(source, prefix, data, schema):
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: {prefix} must be a table ([{prefix}])")
-    unknown = sorted(set(data) - set(schema))
+def _read_table(source, prefix, data, keys):
+    """The values of one table by key, checked, with defaults filled in."""
+    unknown = sorted(set(data) - set(keys))
     if unknown:
         raise ScenarioError(
-            f"{source}: unknown key {prefix}.{unknown[0]} (allowed: {', '.join(sorted(schema))})"
+            f"{source}: unknown key {_dotted(prefix, unknown[0])} (allowed: {', '.join(sorted(keys))})"
         )
     values = {}
-    for key, (checker, default) in schema.items():
-        dotted = f"{prefix}.{key}" if prefix else key
+    for key, (checker, default) in keys.items():
+        dotted = _dotted(prefix, key)
         if key in data:
             values[key] = _check(source, dotted, data[key], checker)
         elif default is REQUIRED:
-            raise ScenarioError(f"{source}: missing required key {dotted}")
+            raise ScenarioError(f"{source}: missing required key {dotted} ({checker.allowed})")
         else:
             values[key] = default
     return values
 
 
-def _weather(source, data, base_dir):
-    w = _table(source, "weather", data, WEATHER)
-    if (w["preset"] is None) == (w["file"] is None):
-        raise ScenarioError(f"{source}: weather needs exactly one of weather.preset or weather.file")
-    overrides = [key for key in WEATHER if key not in ("preset", "file") and w[key] is not None]
-    if w["file"] is not None:
+def _dotted(prefix, key):
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _sub_table(source, name, data):
+    """data[name] as a table: {} when absent and optional."""
+    keys, required = TABLE_KEYS[name]
+    if name not in data:
+        if required:
+            raise ScenarioError(
+                f"{source}: missing required table [{name}] (keys: {', '.join(sorted(keys))})"
+            )
+        return {}
+    table = data[name]
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{source}: {name} must be a table ([{name}]), got {_shown(table)}")
+    return table
+
+
+# -- rules between keys --
+
+
+def _check_weather(source, weather, base_dir):
+    given = [key for key in ("preset", "file") if weather[key] is not None]
+    if len(given) != 1:
+        got = "both" if given else "neither"
+        raise ScenarioError(
+            f"{source}: weather needs exactly one of weather.preset or weather.file, got {got}"
+        )
+    if weather["file"] is not None:
+        overrides = [key for key in WEATHER_OVERRIDES if weather[key] is not None]
         if overrides:
             raise ScenarioError(
-                f"{source}: weather.{overrides[0]} overrides a preset and cannot be used with weather.file"
+                f"{source}: weather.{overrides[0]} overrides a preset's figures: allowed only with "
+                f"weather.preset, not with weather.file (an .epw file has its own weather)"
             )
-        w["file"] = _resolve_epw(source, w["file"], base_dir)
-    return WeatherSpec(**w)
+        weather["file"] = _resolve_epw(source, weather["file"], base_dir)
+    return weather
 
 
 def _resolve_epw(source, name, base_dir):
-    places = [Path(base_dir or "."), WEATHER_CACHE_DIR]
+    """An existing .epw: absolute, or relative to the scenario's folder, then to the weather cache."""
+    path = Path(name).expanduser()
+    if path.is_absolute():
+        places = [path.parent]
+    else:
+        places = [Path(base_dir)] if base_dir is not None else []
+        places.append(WEATHER_CACHE_DIR)
     for place in places:
-        candidate = (place / name).resolve()
+        candidate = (place / path).resolve()
         if candidate.is_file():
             return candidate
     looked = ", ".join(str(place) for place in places)
     raise ScenarioError(f"{source}: weather.file {name!r} not found (looked in {looked})")
 
 
-def _fault(source, index, data, days):
-    prefix = f"faults[{index}]"
-    f = _table(source, prefix, data, FAULT)
-    allowed = FAULT_KINDS[f["target"]]
-    if f["kind"] not in allowed:
+def _check_greenhouse(greenhouse):
+    if greenhouse["height_m"] is None:
+        greenhouse["height_m"] = DEFAULT_HEIGHT_M[greenhouse["type"]]
+    return greenhouse
+
+
+def _check_fault(source, prefix, fault, days):
+    target, kind, value = fault["target"], fault["kind"], fault["value"]
+    kinds = FAULT_KINDS[target]
+    if not isinstance(kind, str) or kind not in kinds:
         raise ScenarioError(
-            f"{source}: {prefix}.kind must be one of {', '.join(allowed)} (for target {f['target']}), "
-            f"got {f['kind']!r}"
+            f"{source}: {prefix}.kind must be one of {', '.join(sorted(kinds))} "
+            f"(for {FAULT_GROUP_OF[target]} target {target}), got {_shown(kind)}"
         )
-    if f["kind"] in KINDS_NEEDING_VALUE and f["value"] is None:
-        raise ScenarioError(f"{source}: {prefix}.value is required for kind {f['kind']}")
-    if f["start_h"] >= days * 24:
+    if kind in KINDS_NEEDING_VALUE and value is None:
         raise ScenarioError(
-            f"{source}: {prefix}.start_h must be before the end of the run (days * 24 = {days * 24:g} h), "
-            f"got {f['start_h']:g}"
+            f"{source}: {prefix}.value is required for kind {kind} (a number: {KINDS_NEEDING_VALUE[kind]})"
         )
-    return FaultSpec(**f)
+    if kind == "noise" and value < 0:
+        raise ScenarioError(
+            f"{source}: {prefix}.value must be a number >= 0 for kind noise, got {_shown(value)}"
+        )
+    end_h = days * 24
+    if fault["start_h"] >= end_h:
+        raise ScenarioError(
+            f"{source}: {prefix}.start_h must be before the end of the run, 0 <= start_h < {end_h:g} "
+            f"(days * 24), got {fault['start_h']:g}"
+        )
+    return fault
+
+
+def _faults(source, data, days):
+    entries = data.get("faults", [])
+    if not isinstance(entries, list):
+        raise ScenarioError(
+            f"{source}: faults must be an array of tables ([[faults]]), got {_shown(entries)}"
+        )
+    faults = []
+    for number, entry in enumerate(entries, start=1):
+        prefix = f"faults[{number}]"
+        if not isinstance(entry, dict):
+            raise ScenarioError(
+                f"{source}: {prefix} must be a table (a [[faults]] entry), got {_shown(entry)}"
+            )
+        fault = _read_table(source, prefix, entry, FAULT_KEYS)
+        faults.append(FaultSpec(**_check_fault(source, prefix, fault, days)))
+    return tuple(faults)
+
+
+# -- whole scenarios --
+
+
+def _build(data, source, base_dir, path):
+    """A Scenario from the parsed TOML document."""
+    unknown = sorted(set(data) - set(TOP_KEYS) - set(TABLE_KEYS))
+    if unknown:
+        allowed = ", ".join(sorted([*TOP_KEYS, *TABLE_KEYS]))
+        raise ScenarioError(f"{source}: unknown key {unknown[0]} (allowed: {allowed})")
+    top = _read_table(source, "", {key: data[key] for key in TOP_KEYS if key in data}, TOP_KEYS)
+
+    def table(name):
+        return _read_table(source, name, _sub_table(source, name, data), TABLE_KEYS[name][0])
+
+    weather = _check_weather(source, table("weather"), base_dir)
+    return Scenario(
+        **top,
+        weather=WeatherSpec(**weather),
+        greenhouse=GreenhouseSpec(**_check_greenhouse(table("greenhouse"))),
+        heating=HeatingSpec(**table("heating")),
+        cooling=CoolingSpec(**table("cooling")),
+        crop=CropSpec(**table("crop")),
+        faults=_faults(source, data, top["days"]),
+        path=path,
+        source=source,
+    )
+
+
+def _as_data(scenario):
+    """A scenario back as the TOML document it could come from, to re-validate after replace()."""
+    data = {key: getattr(scenario, key) for key in TOP_KEYS}
+    start = scenario.start
+    if isinstance(start, datetime.datetime) and start.second == start.microsecond == 0 and not start.tzinfo:
+        data["start"] = start.isoformat(timespec="minutes")  # a datetime finer than minutes stays, and fails
+    for name in TABLE_KEYS:
+        value = getattr(scenario, name)
+        if name == "faults":
+            entries = isinstance(value, tuple | list)
+            data[name] = [_spec_as_table(fault) for fault in value] if entries else value
+        else:
+            data[name] = _spec_as_table(value)
+    return data
+
+
+def _spec_as_table(spec):
+    if not dataclasses.is_dataclass(spec):
+        return spec  # a dict (or a mistake) passed to replace(): checked like a table
+    table = {key: value for key, value in vars(spec).items() if value is not None}
+    return {key: str(value) if isinstance(value, Path) else value for key, value in table.items()}
 
 
 def parse_scenario(text, source="<string>", base_dir=None, path=None):
+    """A Scenario from TOML text; source names it in errors, base_dir resolves a relative weather.file."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(f"{source}: not valid TOML: {error}") from None
-    unknown = sorted(set(data) - set(TOP) - set(TABLES))
-    if unknown:
-        allowed = ", ".join(sorted([*TOP, *TABLES]))
-        raise ScenarioError(f"{source}: unknown key {unknown[0]} (allowed: {allowed})")
-    top = _table(source, "", {k: v for k, v in data.items() if k in TOP}, TOP)
-    for table in ("weather", "greenhouse", "heating", "crop"):
-        if table not in data:
-            raise ScenarioError(f"{source}: missing required table [{table}]")
-    greenhouse = _table(source, "greenhouse", data["greenhouse"], GREENHOUSE)
-    if greenhouse["height_m"] is None:
-        greenhouse["height_m"] = DEFAULT_HEIGHT_M[greenhouse["type"]]
-    faults = data.get("faults", [])
-    if not isinstance(faults, list):
-        raise ScenarioError(f"{source}: faults must be an array of tables ([[faults]])")
-    return Scenario(
-        **top,
-        weather=_weather(source, data["weather"], base_dir),
-        greenhouse=GreenhouseSpec(**greenhouse),
-        heating=HeatingSpec(**_table(source, "heating", data["heating"], HEATING)),
-        cooling=CoolingSpec(**_table(source, "cooling", data.get("cooling", {}), COOLING)),
-        crop=CropSpec(**_table(source, "crop", data["crop"], CROP)),
-        faults=tuple(_fault(source, i, f, top["days"]) for i, f in enumerate(faults, start=1)),
-        path=path,
-        source=source,
-    )
+    return _build(data, source, base_dir, path)
 
 
 def scenario_names():
@@ -337,16 +550,18 @@ def scenario_names():
 
 
 def load_scenario(name_or_path):
-    """A shipped scenario by name, or a .toml file by path."""
-    candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists():
-        path = candidate
-    else:
-        path = SCENARIO_DIR / f"{name_or_path}.toml"
-        if not path.exists():
-            raise ScenarioError(f"no scenario {name_or_path!r} (shipped: {', '.join(scenario_names())})")
+    """A shipped scenario by name ("zichuan-rose-winter"), or a .toml file by path."""
+    text = str(name_or_path)
+    is_path = isinstance(name_or_path, Path) or text.endswith(".toml") or "/" in text or "\\" in text
+    path = Path(name_or_path) if is_path else SCENARIO_DIR / f"{text}.toml"
+    if not path.is_file():
+        shipped = ", ".join(scenario_names())
+        what = f"no scenario file {text!r}" if is_path else f"no scenario {text!r}"
+        raise ScenarioError(f"{what} (shipped: {shipped})")
     try:
-        text = path.read_text()
+        content = path.read_bytes().decode("utf-8")
     except OSError as error:
-        raise ScenarioError(f"{path}: cannot read: {error.strerror}") from None
-    return parse_scenario(text, source=path.name, base_dir=path.parent, path=path.resolve())
+        raise ScenarioError(f"{path.name}: cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path.name}: not valid TOML: not UTF-8 text") from None
+    return parse_scenario(content, source=path.name, base_dir=path.parent, path=path.resolve())

@@ -1,121 +1,570 @@
-"""Scenario files are parsed strictly: every mistake names the file, the key
-and what is allowed, and every shipped scenario loads."""
+"""Scenario files are parsed strictly: every mistake names the file, the dotted
+key and what is allowed; defaults apply; every shipped scenario loads."""
+
+import dataclasses
+import datetime
+import json
+import shutil
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from host_sim.scenario import ScenarioError, load_scenario, parse_scenario, scenario_names
+from host_sim.scenario import (
+    SCENARIO_DIR,
+    WEATHER_CACHE_DIR,
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    scenario_names,
+)
+from host_sim.weather import PRESETS
 
-GOOD = """
-name = "t"
-days = 2
-start = "2026-01-10T00:00"
-latitude = 36.6
-[weather]
-preset = "zichuan-winter"
-[greenhouse]
-type = "venlo"
-area_m2 = 1000.0
-cover_u_w_m2k = 6.0
-[heating]
-heat_pump_kw = 100.0
-[crop]
-kind = "rose"
-"""
+SHIPPED = ["pingshuo-solar-winter", "zichuan-rose-faults", "zichuan-rose-spring", "zichuan-rose-summer",
+           "zichuan-rose-winter"]  # fmt: skip
+SHIMLA_EPW = WEATHER_CACHE_DIR / "shimla.epw"
+DROP = object()  # as a value in changed(): remove the key
 
 
-def test_every_shipped_scenario_loads():
-    names = scenario_names()
-    assert {"zichuan-rose-winter", "zichuan-rose-summer", "zichuan-rose-spring", "pingshuo-solar-winter",
-            "zichuan-rose-faults"} <= set(names)  # fmt: skip
-    for name in names:
-        scenario = load_scenario(name)
-        assert scenario.name == name and scenario.days > 0
-    faults = load_scenario("zichuan-rose-faults").faults
-    assert {f.target for f in faults} >= {"air_temp", "supply_temp", "heat_valve", "heat_pump"}
+def good():
+    """A minimal valid document: only the required keys."""
+    return {
+        "name": "t",
+        "days": 2,
+        "start": "2026-01-10T00:00",
+        "latitude": 36.6,
+        "weather": {"preset": "zichuan-winter"},
+        "greenhouse": {"type": "venlo", "area_m2": 1000.0, "cover_u_w_m2k": 6.0},
+        "heating": {"heat_pump_kw": 100.0},
+        "crop": {"kind": "rose"},
+    }
 
 
-def test_defaults_and_replace():
-    s = parse_scenario(GOOD, "good.toml")
-    assert (s.seed, s.control_period_s, s.greenhouse.height_m, s.heating.mine_water_c) == (1, 10, 5.0, 15.0)
-    assert s.cooling.fan_coil_kw == 0.0 and not s.cooling.heat_pump_reverse and s.faults == ()
-    assert s.replace(days=0.5).days == 0.5
-    with pytest.raises(ScenarioError, match="good.toml: days must be a number in 0..400"):
-        s.replace(days=-1)
+def toml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a TOML basic string
+    return repr(value)  # ints; floats, nan and inf as TOML spells them
 
 
-def with_line(table, line):
-    """GOOD with a line added at the end of a table ('' for the top level)."""
-    if not table:
-        return line + "\n" + GOOD
-    return GOOD.replace(f"[{table}]\n", f"[{table}]\n{line}\n")
+def toml_text(doc):
+    """doc as TOML: scalars first, then [tables], then [[arrays of tables]]."""
+    lines = [
+        f"{key} = {toml_value(value)}" for key, value in doc.items() if not isinstance(value, dict | list)
+    ]
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            lines += [f"[{key}]", *(f"{k} = {toml_value(v)}" for k, v in value.items())]
+        elif isinstance(value, list):
+            for entry in value:
+                lines += [f"[[{key}]]", *(f"{k} = {toml_value(v)}" for k, v in entry.items())]
+    return "\n".join(lines) + "\n"
 
 
-BAD = [
-    (with_line("", "colour = 1"), "unknown key colour (allowed: control_period_s, cooling, crop, days"),
-    (with_line("greenhouse", "colour = 1"), "unknown key greenhouse.colour (allowed: area_m2, cover_u_w_m2k"),
-    (GOOD.replace('latitude = 36.6\n', ""), "missing required key latitude"),
-    (GOOD.replace("[crop]\nkind = \"rose\"\n", ""), "missing required table [crop]"),
-    (GOOD.replace("area_m2 = 1000.0", 'area_m2 = "big"'), "greenhouse.area_m2 must be a number in 10..1e+06"),
-    (GOOD.replace("area_m2 = 1000.0", "area_m2 = true"), "greenhouse.area_m2 must be a number"),
-    (with_line("greenhouse", "vents = 1"), "greenhouse.vents must be true or false, got 1"),
-    (with_line("weather", "clearness = 1.5"), "weather.clearness must be a number in 0..1, got 1.5"),
-    (GOOD.replace('"rose"', '"lettuce"'), "crop.kind must be one of rose, tomato, got 'lettuce'"),
-    (GOOD.replace('"zichuan-winter"', '"mars"'), "weather.preset must be one of pingshuo-winter"),
-    (with_line("weather", 'file = "x.epw"'), "weather needs exactly one of weather.preset or weather.file"),
-    (GOOD.replace('preset = "zichuan-winter"', 'file = "no.epw"'), "weather.file 'no.epw' not found"),
-    (GOOD.replace('preset = "zichuan-winter"', 'file = "shimla.epw"\nt_mean_c = 3.0'),
-     "weather.t_mean_c overrides a preset and cannot be used with weather.file"),
-    (GOOD.replace("2026-01-10T00:00", "10/01/2026"), 'start must be a local solar time "YYYY-MM-DDTHH:MM"'),
-    (with_line("", "control_period_s = 0.5"), "control_period_s must be an integer in 1..600"),
-    (GOOD + '[[faults]]\nstart_h = 1.0\nduration_h = 1.0\ntarget = "air_temp"\nkind = "trip"\n',
-     "faults[1].kind must be one of dropout, stuck, spike, offset, noise (for target air_temp), got 'trip'"),
-    (GOOD + '[[faults]]\nstart_h = 1.0\nduration_h = 1.0\ntarget = "air_temp"\nkind = "offset"\n',
-     "faults[1].value is required for kind offset"),
-    (GOOD + '[[faults]]\nstart_h = 100.0\nduration_h = 1.0\ntarget = "heat_pump"\nkind = "trip"\n',
-     "faults[1].start_h must be before the end of the run (days * 24 = 48 h), got 100"),
-    (GOOD + '[[faults]]\nstart_h = 1.0\nduration_h = 1.0\ntarget = "roof"\nkind = "trip"\n',
-     "faults[1].target must be one of air_temp, air_rh, supply_temp, radiation, heat_valve"),
-    ("name = ", "not valid TOML"),
-]  # fmt: skip
+def changed(changes, faults=()):
+    """good() as TOML with {"table.key": value} changes (DROP removes) and fault entries."""
+    doc = good()
+    for dotted, value in changes.items():
+        *tables, key = dotted.split(".")
+        where = doc.setdefault(tables[0], {}) if tables else doc
+        if value is DROP:
+            del where[key]
+        else:
+            where[key] = value
+    if faults:
+        doc["faults"] = [dict(entry) for entry in faults]
+    return toml_text(doc)
 
 
-@pytest.mark.parametrize("text, message", BAD)
-def test_bad_files_name_the_key_and_the_allowed_values(text, message):
+def fault(**fields):
+    return {"start_h": 1.0, "duration_h": 1.0, "target": "air_temp", "kind": "dropout", **fields}
+
+
+def error_of(text, source="bad.toml", **kwargs):
     with pytest.raises(ScenarioError) as error:
-        parse_scenario(text, "bad.toml")
-    assert str(error.value).startswith("bad.toml: ")
-    assert message in str(error.value)
+        parse_scenario(text, source, **kwargs)
+    return str(error.value)
+
+
+# -- the shipped scenarios --
+
+
+def test_scenario_names_lists_the_shipped_files_sorted():
+    names = scenario_names()
+    assert names == sorted(names) and set(SHIPPED) <= set(names)
+    assert names == sorted(path.stem for path in SCENARIO_DIR.glob("*.toml"))
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_every_shipped_scenario_loads(name):
+    scenario = load_scenario(name)
+    assert scenario.name == name
+    assert scenario.path == (SCENARIO_DIR / f"{name}.toml").resolve()
+    assert scenario.description and scenario.days > 0
+    assert scenario.weather.preset in PRESETS and scenario.weather.file is None
+    assert PRESETS[scenario.weather.preset].latitude == scenario.latitude
+    assert all(f.start_h < scenario.days * 24 for f in scenario.faults)
+
+
+KEY_FIGURES = {  # name: (preset, start, days, type, area_m2, cover U, heat_pump_kw, fan_coil_kw, crop)
+    "zichuan-rose-winter": ("zichuan-winter", "2026-01-10", 7, "venlo", 5000, 6.0, 1200, 400, "rose"),
+    "zichuan-rose-summer": ("zichuan-summer", "2026-07-15", 7, "venlo", 5000, 6.0, 1200, 400, "rose"),
+    "zichuan-rose-spring": ("zichuan-spring", "2026-04-10", 7, "venlo", 5000, 6.0, 1200, 400, "rose"),
+    "zichuan-rose-faults": ("zichuan-winter", "2026-01-10", 3, "venlo", 5000, 6.0, 1200, 400, "rose"),
+    "pingshuo-solar-winter": ("pingshuo-winter", "2026-01-10", 7, "solar", 600, 6.5, 60, 0, "tomato"),
+}
+
+
+@pytest.mark.parametrize("name", KEY_FIGURES)
+def test_shipped_scenarios_key_figures(name):
+    s = load_scenario(name)
+    figures = (
+        s.weather.preset,
+        s.start.date().isoformat(),
+        s.days,
+        s.greenhouse.type,
+        s.greenhouse.area_m2,
+        s.greenhouse.cover_u_w_m2k,
+        s.heating.heat_pump_kw,
+        s.cooling.fan_coil_kw,
+        s.crop.kind,
+    )
+    assert figures == KEY_FIGURES[name]
+    assert s.start.time() == datetime.time(0, 0) and s.greenhouse.screen
+    assert (s.heating.mine_water_c, s.control_period_s) == (15.0, 10)
+    assert s.cooling.heat_pump_reverse == (name == "zichuan-rose-summer")
+
+
+def test_the_faults_scenario_has_each_kind_of_fault():
+    faults = load_scenario("zichuan-rose-faults").faults
+    by_target = {f.target: f for f in faults}
+    assert (by_target["air_temp"].kind, by_target["air_temp"].duration_h) == ("dropout", 2.0)
+    assert by_target["supply_temp"].kind == "stuck"
+    assert by_target["heat_valve"].kind == "stuck_valve" and 2.0 <= by_target["heat_valve"].duration_h <= 6.0
+    trip = by_target["heat_pump"]
+    assert (
+        trip.kind == "trip" and trip.duration_h == 1.0 and (trip.start_h % 24 < 6 or trip.start_h % 24 >= 20)
+    )
+    assert by_target["radiation"].kind == "offset" and by_target["radiation"].value is not None
+
+
+# -- defaults and replace --
+
+
+def test_defaults_apply():
+    s = parse_scenario(toml_text(good()), "good.toml")
+    assert (s.description, s.seed, s.control_period_s, s.path) == ("", 1, 10, None)
+    assert s.start == datetime.datetime(2026, 1, 10, 0, 0)
+    assert s.days == 2.0 and isinstance(s.days, float)
+    assert s.weather.preset == "zichuan-winter" and s.weather.file is None
+    assert (s.weather.t_mean_c, s.weather.t_swing_c, s.weather.rh_mean_pct) == (None, None, None)
+    assert (s.weather.clearness, s.weather.wind_m_s) == (None, None)
+    assert (s.greenhouse.height_m, s.greenhouse.vents, s.greenhouse.screen) == (5.0, True, True)
+    assert (s.heating.mine_water_c, s.heating.supply_max_c) == (15.0, 50.0)
+    assert (s.cooling.fan_coil_kw, s.cooling.heat_pump_reverse) == (0.0, False)
+    assert s.faults == ()
+    solar = parse_scenario(changed({"greenhouse.type": "solar"}), "solar.toml")
+    assert solar.greenhouse.height_m == 3.0
+    assert parse_scenario(changed({}, [fault(kind="spike")])).faults[0].value is None
+
+
+def test_replace_revalidates():
+    s = parse_scenario(toml_text(good()), "good.toml")
+    one_day = s.replace(days=1)
+    assert one_day.days == 1.0 and s.days == 2.0 and one_day.greenhouse == s.greenhouse
+    assert s.replace(days=0.5).days == 0.5
+    with pytest.raises(
+        ScenarioError, match=r"^good.toml: days must be a number in 0..400 \(above 0\), got -1$"
+    ):
+        s.replace(days=-1)
+    with pytest.raises(ScenarioError, match=r"^good.toml: seed must be an integer >= 0, got true$"):
+        s.replace(seed=True)
+    with pytest.raises(ScenarioError, match=r"^good.toml: unknown key colour \(allowed: control_period_s, "):
+        s.replace(colour=1)
+    with pytest.raises(
+        ScenarioError, match=r"^good.toml: weather.clearness must be a number in 0..1, got 2.0"
+    ):
+        s.replace(weather=dataclasses.replace(s.weather, clearness=2.0))
+    assert s.replace(start=datetime.datetime(2026, 2, 1, 6, 30)).start == datetime.datetime(2026, 2, 1, 6, 30)
+
+
+def test_replace_keeps_faults_inside_the_run_and_names_the_file():
+    s = load_scenario("zichuan-rose-faults")
+    assert s.replace(days=2.6).faults == s.faults
+    message = str(pytest.raises(ScenarioError, s.replace, days=1).value)
+    assert message.startswith("zichuan-rose-faults.toml: faults[4].start_h must be before the end of the run")
+    assert "0 <= start_h < 24" in message and "got 30" in message
+
+
+def test_replace_keeps_an_epw_file():
+    s = parse_scenario(changed({"weather.preset": DROP, "weather.file": "shimla.epw"}))
+    assert s.replace(days=1).weather.file == SHIMLA_EPW.resolve()
+
+
+# -- bad documents --
+
+ALL_TOP_KEYS = (
+    "control_period_s, cooling, crop, days, description, faults, greenhouse, heating, latitude, name, "
+    "seed, start, weather"
+)
+PRESET_LIST = ", ".join(sorted(PRESETS))
+NATIVE_DATETIME = toml_text(good()).replace('start = "2026-01-10T00:00"', "start = 2026-01-10T00:00:00")
+
+# (id, document, the dotted key the message names, what it says is allowed)
+BAD = [
+    ("unknown top-level key", changed({"colour": 1}), "unknown key colour", f"(allowed: {ALL_TOP_KEYS})"),
+    (
+        "unknown nested key",
+        changed({"greenhouse.colour": 1}),
+        "unknown key greenhouse.colour",
+        "(allowed: area_m2, cover_u_w_m2k, height_m, screen, type, vents)",
+    ),
+    (
+        "unknown fault key",
+        changed({}, [fault(), fault(colour=1)]),
+        "unknown key faults[2].colour",
+        "(allowed: duration_h, kind, start_h, target, value)",
+    ),
+    ("missing key", changed({"latitude": DROP}), "missing required key latitude", "(a number in -66..66)"),
+    (
+        "missing nested key",
+        changed({"greenhouse.type": DROP}),
+        "missing required key greenhouse.type",
+        "(one of venlo, solar)",
+    ),
+    (
+        "missing fault key",
+        changed({}, [{"start_h": 1.0, "duration_h": 1.0, "kind": "trip"}]),
+        "missing required key faults[1].target",
+        "one of air_temp, air_rh, supply_temp, radiation, heat_valve",
+    ),
+    ("missing table", changed({"crop": DROP}), "missing required table [crop]", "(keys: kind)"),
+    (
+        "string for a number",
+        changed({"greenhouse.area_m2": "big"}),
+        "greenhouse.area_m2",
+        "must be a number in 10..1000000, got 'big'",
+    ),
+    (
+        "bool for a number",
+        changed({"heating.heat_pump_kw": True}),
+        "heating.heat_pump_kw",
+        "must be a number in 0..100000, got true",
+    ),
+    (
+        "number for a bool",
+        changed({"greenhouse.vents": 1}),
+        "greenhouse.vents",
+        "must be true or false, got 1",
+    ),
+    (
+        "string for a bool",
+        changed({"cooling": {"heat_pump_reverse": "yes"}}),
+        "cooling.heat_pump_reverse",
+        "must be true or false, got 'yes'",
+    ),
+    (
+        "float for an int",
+        changed({"control_period_s": 0.5}),
+        "control_period_s",
+        "must be an integer in 1..600, got 0.5",
+    ),
+    ("string for an int", changed({"seed": "1"}), "seed", "must be an integer >= 0, got '1'"),
+    ("number for a string", changed({"name": 5}), "name", "must be a non-empty string, got 5"),
+    ("empty name", changed({"name": " "}), "name", "must be a non-empty string, got ' '"),
+    (
+        "table for a string",
+        changed({"description": {"a": 1}}),
+        "description",
+        "must be a string, got a table",
+    ),
+    ("scalar for a table", changed({"weather": 3}), "weather", "must be a table ([weather]), got 3"),
+    (
+        "table for faults",
+        changed({"faults": {"start_h": 1.0}}),
+        "faults",
+        "must be an array of tables ([[faults]]), got a table",
+    ),
+    (
+        "above range",
+        changed({"weather.clearness": 1.5}),
+        "weather.clearness",
+        "must be a number in 0..1, got 1.5",
+    ),
+    (
+        "below range",
+        changed({"heating.mine_water_c": 4.9}),
+        "heating.mine_water_c",
+        "must be a number in 5..30, got 4.9",
+    ),
+    (
+        "not a number",
+        changed({"greenhouse.cover_u_w_m2k": float("nan")}),
+        "greenhouse.cover_u_w_m2k",
+        "must be a number in 0.5..15, got nan",
+    ),
+    (
+        "infinite",
+        changed({}, [fault(kind="offset", value=float("inf"))]),
+        "faults[1].value",
+        "must be a finite number, got inf",
+    ),
+    ("zero days", changed({"days": 0}), "days", "must be a number in 0..400 (above 0), got 0"),
+    ("too many days", changed({"days": 401}), "days", "must be a number in 0..400 (above 0), got 401"),
+    ("polar latitude", changed({"latitude": -70}), "latitude", "must be a number in -66..66, got -70"),
+    ("negative seed", changed({"seed": -1}), "seed", "must be an integer >= 0, got -1"),
+    (
+        "zero duration",
+        changed({}, [fault(duration_h=0)]),
+        "faults[1].duration_h",
+        "must be a number > 0, got 0",
+    ),
+    (
+        "bad crop",
+        changed({"crop.kind": "lettuce"}),
+        "crop.kind",
+        "must be one of rose, tomato, got 'lettuce'",
+    ),
+    (
+        "bad house type",
+        changed({"greenhouse.type": "tunnel"}),
+        "greenhouse.type",
+        "must be one of venlo, solar, got 'tunnel'",
+    ),
+    (
+        "bad preset",
+        changed({"weather.preset": "mars"}),
+        "weather.preset",
+        f"must be one of {PRESET_LIST}, got 'mars'",
+    ),
+    (
+        "preset and file",
+        changed({"weather.file": "shimla.epw"}),
+        "weather.preset or weather.file",
+        "needs exactly one of weather.preset or weather.file, got both",
+    ),
+    (
+        "neither preset nor file",
+        changed({"weather.preset": DROP}),
+        "weather.preset or weather.file",
+        "got neither",
+    ),
+    (
+        "override with file",
+        changed({"weather.preset": DROP, "weather.file": "shimla.epw", "weather.t_mean_c": 3.0}),
+        "weather.t_mean_c",
+        "allowed only with weather.preset, not with weather.file",
+    ),
+    (
+        "missing epw file",
+        changed({"weather.preset": DROP, "weather.file": "no-such.epw"}),
+        "weather.file",
+        f"'no-such.epw' not found (looked in {WEATHER_CACHE_DIR})",
+    ),
+    (
+        "not an epw",
+        changed({"weather.preset": DROP, "weather.file": "shimla.csv"}),
+        "weather.file",
+        "must be a path to an .epw file, got 'shimla.csv'",
+    ),
+    ("start as a date", changed({"start": "10/01/2026"}), "start", 'must be a string "YYYY-MM-DDTHH:MM"'),
+    ("start without zero padding", changed({"start": "2026-1-10T0:00"}), "start", '"YYYY-MM-DDTHH:MM"'),
+    ("start with seconds", changed({"start": "2026-01-10T00:00:00"}), "start", '"YYYY-MM-DDTHH:MM"'),
+    ("start on no such day", changed({"start": "2026-02-30T00:00"}), "start", "got '2026-02-30T00:00'"),
+    ("start as a TOML datetime", NATIVE_DATETIME, "start", "(a TOML date-time, not a string)"),
+    (
+        "kind not for a sensor",
+        changed({}, [fault(), fault(kind="trip")]),
+        "faults[2].kind",
+        "must be one of dropout, noise, offset, spike, stuck (for sensor target air_temp), got 'trip'",
+    ),
+    (
+        "kind not for a valve",
+        changed({}, [fault(target="vent", kind="stuck")]),
+        "faults[1].kind",
+        "must be one of stuck_valve (for valve target vent), got 'stuck'",
+    ),
+    (
+        "kind not for equipment",
+        changed({}, [fault(target="heat_pump", kind="dropout")]),
+        "faults[1].kind",
+        "must be one of trip (for equipment target heat_pump), got 'dropout'",
+    ),
+    (
+        "unknown target",
+        changed({}, [fault(target="roof")]),
+        "faults[1].target",
+        "must be one of air_temp, air_rh, supply_temp, radiation, heat_valve, cool_valve, vent, heat_pump, "
+        "mine_water_pump, got 'roof'",
+    ),
+    (
+        "offset without value",
+        changed({}, [fault(kind="offset")]),
+        "faults[1].value",
+        "is required for kind offset (a number",
+    ),
+    (
+        "noise without value",
+        changed({}, [fault(target="air_rh", kind="noise")]),
+        "faults[1].value",
+        "is required for kind noise (a number",
+    ),
+    (
+        "negative noise",
+        changed({}, [fault(kind="noise", value=-1.0)]),
+        "faults[1].value",
+        "must be a number >= 0 for kind noise, got -1.0",
+    ),
+    (
+        "fault after the end",
+        changed({}, [fault(start_h=100.0)]),
+        "faults[1].start_h",
+        "must be before the end of the run, 0 <= start_h < 48 (days * 24), got 100",
+    ),
+    ("fault at the end", changed({}, [fault(start_h=48)]), "faults[1].start_h", "0 <= start_h < 48"),
+    (
+        "fault before the start",
+        changed({}, [fault(start_h=-1.0)]),
+        "faults[1].start_h",
+        "must be a number >= 0, got -1.0",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, key, allowed", [case[1:] for case in BAD], ids=[case[0] for case in BAD])
+def test_bad_documents_name_the_file_the_key_and_what_is_allowed(text, key, allowed):
+    message = error_of(text)
+    assert message.startswith("bad.toml: ")
+    assert key in message
+    assert allowed in message
+
+
+def test_messages_read_as_documented():
+    assert error_of(changed({"weather.clearness": 1.5}), "zichuan-rose-winter.toml") == (
+        "zichuan-rose-winter.toml: weather.clearness must be a number in 0..1, got 1.5"
+    )
+    assert error_of(changed({"greenhouse.colour": "red"}), "x.toml") == (
+        "x.toml: unknown key greenhouse.colour "
+        "(allowed: area_m2, cover_u_w_m2k, height_m, screen, type, vents)"
+    )
+    assert error_of(changed({}, [fault(), fault(kind="trip")]), "x.toml") == (
+        "x.toml: faults[2].kind must be one of dropout, noise, offset, spike, stuck "
+        "(for sensor target air_temp), got 'trip'"
+    )
+
+
+def test_invalid_toml_names_the_file():
+    assert error_of('name = "t"\nname = "u"\n').startswith("bad.toml: not valid TOML: ")
+    assert error_of("days = ").startswith("bad.toml: not valid TOML: ")
+
+
+# -- weather files --
 
 
 def test_epw_file_resolves_through_the_weather_cache():
-    s = parse_scenario(GOOD.replace('preset = "zichuan-winter"', 'file = "shimla.epw"'), "epw.toml")
-    assert s.weather.file.name == "shimla.epw" and s.weather.file.is_file() and s.weather.preset is None
+    s = parse_scenario(changed({"weather.preset": DROP, "weather.file": "shimla.epw"}), "epw.toml")
+    assert s.weather.file == SHIMLA_EPW.resolve() and s.weather.file.is_absolute()
+    assert s.weather.preset is None and s.weather.clearness is None
+
+
+def test_epw_file_next_to_the_scenario_comes_first(tmp_path):
+    local = tmp_path / "shimla.epw"
+    shutil.copy(SHIMLA_EPW, local)
+    (tmp_path / "mine.toml").write_text(changed({"weather.preset": DROP, "weather.file": "shimla.epw"}))
+    s = load_scenario(tmp_path / "mine.toml")
+    assert s.weather.file == local.resolve() and s.path == (tmp_path / "mine.toml").resolve()
+    absolute = parse_scenario(changed({"weather.preset": DROP, "weather.file": str(local)}))
+    assert absolute.weather.file == local.resolve()
+
+
+def test_missing_epw_names_every_place_looked_in(tmp_path):
+    text = changed({"weather.preset": DROP, "weather.file": "gone.epw"})
+    message = error_of(text, "here.toml", base_dir=tmp_path)
+    assert (
+        message == f"here.toml: weather.file 'gone.epw' not found (looked in {tmp_path}, {WEATHER_CACHE_DIR})"
+    )
+
+
+# -- loading by name or path --
+
+
+def test_load_by_path_names_the_file_in_errors(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(changed({"days": 500}))
+    with pytest.raises(
+        ScenarioError, match=r"^mine.toml: days must be a number in 0..400 \(above 0\), got 500$"
+    ):
+        load_scenario(path)
+    path.write_text(toml_text(good()))
+    assert load_scenario(str(path)).name == "t"
 
 
 def test_unknown_scenario_name_lists_the_shipped_ones():
-    with pytest.raises(ScenarioError, match="no scenario 'nope' .shipped: pingshuo-solar-winter"):
+    with pytest.raises(ScenarioError) as error:
         load_scenario("nope")
+    assert str(error.value) == f"no scenario 'nope' (shipped: {', '.join(scenario_names())})"
+    with pytest.raises(
+        ScenarioError, match="no scenario file 'missing/x.toml' .shipped: pingshuo-solar-winter"
+    ):
+        load_scenario("missing/x.toml")
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    days=st.floats(0.01, 400.0),
-    latitude=st.floats(-66.0, 66.0),
-    area=st.floats(10.0, 1e6),
-    u=st.floats(0.5, 15.0),
-    clearness=st.floats(0.0, 1.0),
-    period=st.integers(1, 600),
-)
-def test_any_in_range_values_parse_and_round_trip(days, latitude, area, u, clearness, period):
-    text = (
-        GOOD.replace("days = 2", f"days = {days!r}")
-        .replace("latitude = 36.6", f"latitude = {latitude!r}\ncontrol_period_s = {period}")
-        .replace("area_m2 = 1000.0", f"area_m2 = {area!r}")
-        .replace("cover_u_w_m2k = 6.0", f"cover_u_w_m2k = {u!r}")
-        .replace('preset = "zichuan-winter"', f'preset = "zichuan-winter"\nclearness = {clearness!r}')
-    )
-    s = parse_scenario(text, "h.toml")
-    assert (s.days, s.latitude, s.greenhouse.area_m2, s.greenhouse.cover_u_w_m2k) == (days, latitude, area, u)
-    assert (s.weather.clearness, s.control_period_s) == (clearness, period)
+# -- any in-range document parses and keeps its values --
+
+# key: (low, high, low bound excluded?)
+RANGES = {
+    "latitude": (-66.0, 66.0, False),
+    "weather.t_mean_c": (-40.0, 45.0, False),
+    "weather.t_swing_c": (0.0, 30.0, False),
+    "weather.rh_mean_pct": (5.0, 100.0, False),
+    "weather.clearness": (0.0, 1.0, False),
+    "weather.wind_m_s": (0.0, 30.0, False),
+    "greenhouse.area_m2": (10.0, 1e6, False),
+    "greenhouse.cover_u_w_m2k": (0.5, 15.0, False),
+    "greenhouse.height_m": (1.0, 10.0, False),
+    "heating.heat_pump_kw": (0.0, 1e5, False),
+    "heating.mine_water_c": (5.0, 30.0, False),
+    "heating.supply_max_c": (25.0, 80.0, False),
+    "cooling.fan_coil_kw": (0.0, 1e5, False),
+}
+
+
+def number_in(low, high, exclude_low=False):
+    """A float or, where one fits, an int in range: TOML ints are numbers too."""
+    floats = st.floats(low, high, exclude_min=exclude_low)
+    first_int = int(low) + 1 if exclude_low or low != int(low) else int(low)
+    return st.one_of(floats, st.integers(first_int, int(high))) if first_int <= high else floats
+
+
+def value_at(scenario, dotted):
+    value = scenario
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_in_range_values_parse_and_round_trip(data):
+    values = {key: data.draw(number_in(*bounds), label=key) for key, bounds in RANGES.items()}
+    values["days"] = data.draw(number_in(0.0, 400.0, exclude_low=True), label="days")
+    values["seed"] = data.draw(st.integers(0, 2**63 - 1), label="seed")
+    values["control_period_s"] = data.draw(st.integers(1, 600), label="control_period_s")
+    end_h = values["days"] * 24
+    faults = [
+        fault(
+            start_h=data.draw(st.floats(0.0, end_h, exclude_max=True), label="start_h"),
+            duration_h=data.draw(number_in(0.0, 1e4, exclude_low=True), label="duration_h"),
+            kind="offset",
+            value=data.draw(st.floats(allow_nan=False, allow_infinity=False), label="value"),
+        )
+    ]
+    s = parse_scenario(changed(values, faults), "h.toml")
+    for key, value in values.items():
+        parsed = value_at(s, key)
+        assert parsed == value, key
+        assert type(parsed) is (int if key in ("seed", "control_period_s") else float), key
+    (parsed_fault,) = s.faults
+    assert dataclasses.asdict(parsed_fault) == {**faults[0], "target": "air_temp", "kind": "offset"}
+    assert s.replace(days=s.days) == s
