@@ -20,9 +20,12 @@ def plot_runs(results, path, title):
 
     temp.plot(hours, first["heat_sp_c"], color="black", lw=1, ls="--", label="heating setpoint")
     temp.plot(hours, first["vent_sp_c"], color="grey", lw=1, ls=":", label="ventilation setpoint")
-    for result in results:
+    # The first result (the firmware) is drawn last, on top; the others lighter.
+    for result in reversed(results):
         s, colour = result.series, COLOURS.get(result.controller)
-        temp.plot(s["t_h"], s["air_c"], color=colour, lw=1.2, label=f"air, {result.controller}")
+        lighter = result is not results[0]
+        style = {"color": colour, "lw": 0.8 if lighter else 1.2, "alpha": 0.6 if lighter else 1.0}
+        temp.plot(s["t_h"], s["air_c"], label=f"air, {result.controller}", **style)
         if single:
             temp.plot(s["t_h"], s["supply_c"], color="tab:orange", lw=0.8, label="supply water")
         humid.plot(s["t_h"], s["rh_pct"], color=colour, lw=1, label=f"RH, {result.controller}")
