@@ -18,7 +18,7 @@ from host_sim.scenario import (
     parse_scenario,
     scenario_names,
 )
-from host_sim.weather import PRESETS
+from host_sim.weather import PRESETS, read_epw
 
 SHIPPED = ["pingshuo-solar-winter", "zichuan-rose-faults", "zichuan-rose-spring", "zichuan-rose-summer",
            "zichuan-rose-winter"]  # fmt: skip
@@ -102,8 +102,12 @@ def test_every_shipped_scenario_loads(name):
     assert scenario.name == name
     assert scenario.path == (SCENARIO_DIR / f"{name}.toml").resolve()
     assert scenario.description and scenario.days > 0
-    assert scenario.weather.preset in PRESETS and scenario.weather.file is None
-    assert PRESETS[scenario.weather.preset].latitude == scenario.latitude
+    if scenario.weather.file is None:
+        assert scenario.weather.preset in PRESETS
+        assert PRESETS[scenario.weather.preset].latitude == scenario.latitude
+    else:  # real weather: the file exists and its latitude is the scenario's
+        assert scenario.weather.preset is None and scenario.weather.file.is_file()
+        assert read_epw(scenario.weather.file).latitude == pytest.approx(scenario.latitude, abs=0.1)
     assert all(f.start_h < scenario.days * 24 for f in scenario.faults)
 
 
