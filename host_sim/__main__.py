@@ -19,7 +19,7 @@ from rich.table import Table
 
 import host_sim  # noqa: F401  (puts firmware/ on the path)
 from host_sim.controllers import CONTROLLERS
-from host_sim.runner import SERIES_KEYS, make_weather, run, stderr_progress
+from host_sim.runner import SERIES_KEYS, make_weather, oracle_heat_kwh_m2, run, stderr_progress
 from host_sim.scenario import ScenarioError, load_scenario, scenario_names
 
 RUNTIMES = ("cpython", "micropython")
@@ -117,10 +117,14 @@ def cmd_run(args, parser, console):
 def cmd_compare(args, parser, console):
     scenario = _load(args, parser)
     weather = make_weather(scenario)
+    oracle_kwh_m2 = oracle_heat_kwh_m2(scenario, weather)  # the same for every controller
     results = []
     for name in CONTROLLERS:
         update, done = stderr_progress(f"{scenario.name}: {name}")
-        results.append(run(scenario, name, weather=weather, record=bool(args.plot), progress=update))
+        result = run(
+            scenario, name, weather=weather, record=bool(args.plot), progress=update, oracle=oracle_kwh_m2
+        )
+        results.append(result)
         done()
     console.print(metrics_table(f"{scenario.name} ({scenario.days:g} days), ratios to firmware", results))
     _write_outputs(args, scenario, results, {result.controller: result.metrics for result in results})

@@ -109,7 +109,10 @@ def _apply_fault(plant, sensors, fault, active):
 
 
 def run(scenario, controller_name="firmware", weather=None, record=False, progress=None, oracle=True):
-    """Simulate the scenario under one controller; returns a RunResult."""
+    """Simulate the scenario under one controller; returns a RunResult.
+
+    oracle: True to compute heat_oracle_kwh_m2, False to skip it, or the
+    value itself when the caller already has it for this weather (compare)."""
     if controller_name not in CONTROLLERS:
         raise ValueError(f"controller must be one of {', '.join(CONTROLLERS)}, got {controller_name!r}")
     weather = weather or make_weather(scenario)
@@ -206,7 +209,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "frost_min": frost_s / 60.0,
         "overheat_min": overheat_s / 60.0,
         "heat_kwh_m2": e.heat_pump_j / J_PER_KWH,
-        "heat_oracle_kwh_m2": oracle_heat_kwh_m2(scenario, weather) if oracle else None,
+        "heat_oracle_kwh_m2": _oracle(scenario, weather, oracle),
         "cool_kwh_m2": (e.cooling_sensible_j + e.cooling_latent_j) / J_PER_KWH,
         "elec_kwh_m2": (e.hp_elec_j + e.aux_elec_j) / J_PER_KWH,
         "cop_mean": hp_out_j / e.hp_elec_j if e.hp_elec_j > 0 else None,
@@ -218,6 +221,12 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "wall_s": time.perf_counter() - wall_start,
     }
     return RunResult(controller_name, metrics, series or {})
+
+
+def _oracle(scenario, weather, oracle):
+    if oracle is True:
+        return oracle_heat_kwh_m2(scenario, weather)
+    return oracle or None
 
 
 def oracle_heat_kwh_m2(scenario, weather):
