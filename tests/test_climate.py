@@ -114,6 +114,19 @@ def test_missing_air_reading_is_held_then_safe():
     assert not out.alarms & (ALARM_AIR_FAILED | ALARM_AIR_HELD)
 
 
+def test_air_reading_back_after_blind_heating_hands_over_without_a_drop():
+    # The air loop takes over from the blind supply setpoint plus only its
+    # proportional answer to the real error: the supply does not collapse.
+    climate = make(air=17.5, supply=30.0)
+    run_for(climate, 30)
+    set_inputs(climate, air=None, supply=30.0)
+    blind = run_for(climate, 60).supply_setpoint_c
+    set_inputs(climate, air=17.5, supply=30.0)  # 0.5 K warm at night: a small step down, no more
+    out = run_for(climate, 1)
+    assert blind - 3 * MILLI <= out.supply_setpoint_c < blind
+    assert out.heat_valve > FULL_SCALE // 10
+
+
 def test_no_mine_water_stops_the_heat_pump_and_a_dead_heat_pump_alarms():
     climate = make(air=15.0, supply=25.0)
     assert run_for(climate, 10).heat_pump_on

@@ -190,7 +190,9 @@ class Climate:
             self.air_loop.set_manual(blind_supply)
         elif self.air_loop.mode == MANUAL:
             self.air_loop.set_auto()
-        heat_valve = self.heating.update(heat_sp, 0 if air is None else air, supply, dt_ms)
+        # Blind, the air loop sees "at setpoint", so its bumpless integral holds
+        # the blind supply and the hand-back adds only the real error's P term.
+        heat_valve = self.heating.update(heat_sp, heat_sp if air is None else air, supply, dt_ms)
 
         # Cooling in sequence: vents while the outside is cooler, then fan-coils.
         vent = 0
