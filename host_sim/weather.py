@@ -1,176 +1,231 @@
 """Weather for the simulator: a seeded synthetic generator with presets for the
 seed sites, and a reader for EPW (EnergyPlus weather) files.
 
-Everything is in local solar time (solar noon at 12:00).  A Weather holds
-plain Python lists sampled every step_s from the start, because the
-simulator reads them one value at a time in its hot loop.
+Everything is in local solar time (solar noon at 12:00, no time zones).  A
+Weather holds plain Python lists sampled every step_s from the start, because
+the simulator reads them one value at a time in its hot loop; the generator
+itself works on whole numpy arrays.
 """
 
-import datetime
 import math
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from host_sim import psychro
 
 DAY_S = 86400
-SOLAR_CONSTANT_DECLINATION_DEG = 23.44  # Earth's axial tilt
-OVERRIDE_KEYS = ("t_mean_c", "t_swing_c", "rh_mean_pct", "clearness", "wind_m_s")
+HOUR_S = 3600
+
+
+# -- presets --
 
 
 @dataclass(frozen=True)
 class Preset:
     latitude: float  # deg N
     altitude_m: float
-    t_mean_c: float  # daily mean outdoor temperature
-    t_swing_c: float  # mean diurnal range, max - min
+    t_mean_c: float  # daily mean outdoor air temperature
+    t_swing_c: float  # peak-to-peak diurnal range (max - min)
     rh_mean_pct: float
-    clearness: float  # mean ratio of global radiation to clear-sky radiation
-    wind_m_s: float
-    start: str  # "MM-DD", the middle of the season
-    source: str
+    clearness: float  # 0..1: mean ratio of actual to clear-sky global radiation (energy-weighted)
+    wind_m_s: float  # mean wind speed
+    start: str  # typical start date of the season, "MM-DD" (informative)
+    source: str  # where the figures come from
 
 
-# Monthly climate normals, rounded: China Meteorological Administration
-# 1981-2010 normals for the Shuozhou (Pingshuo mine, Shanxi) and Zibo
-# (Zichuan, Shandong) stations as published in climate summaries; clearness
-# is our estimate from typical North China clearness indices (+-0.1).
-_CMA = "CMA 1981-2010 normals, rounded; clearness estimated (+-0.1)"
-PRESETS = {
-    "pingshuo-winter": Preset(39.5, 1300.0, -10.5, 14.0, 50.0, 0.66, 2.8, "01-15",
-                              f"Shuozhou, January: cold, dry, very sunny. {_CMA}"),
-    "pingshuo-summer": Preset(39.5, 1300.0, 21.5, 12.0, 68.0, 0.52, 2.2, "07-15",
-                              f"Shuozhou, July: mild, the rainy season. {_CMA}"),
-    "zichuan-winter": Preset(36.6, 100.0, -1.5, 9.5, 57.0, 0.50, 2.4, "01-15",
-                             f"Zibo, January: cold, often hazy. {_CMA}"),
-    "zichuan-summer": Preset(36.6, 100.0, 27.0, 8.0, 77.0, 0.42, 2.1, "07-15",
-                             f"Zibo, July: hot, humid, hazy and cloudy. {_CMA}"),
-    "zichuan-spring": Preset(36.6, 100.0, 14.5, 12.0, 50.0, 0.52, 3.0, "04-15",
-                             f"Zibo, April: mild, dry and windy. {_CMA}"),
+# Temperature, diurnal range, humidity and wind: China Meteorological
+# Administration 1981-2010 monthly normals for the nearest stations (Shuozhou,
+# Shanxi for the Pingshuo mine; Zibo, Shandong for Zichuan) as remembered from
+# published climate tables, not read from them here: rounded, and adjusted for
+# the sites (Pingshuo lies ~200 m above the Shuozhou station, about 1 K
+# colder).  Expect about +-1 K on the means, +-2 K on the ranges, +-5 % on RH
+# and +-0.5 m/s on wind.
+#
+# Clearness is estimated, not measured: the Angstrom-Prescott relation with
+# the FAO-56 coefficients, Rs = (0.25 + 0.50 n/N) Ra, on the stations'
+# sunshine fractions n/N (Shuozhou January ~0.68, July ~0.53; Zibo January
+# ~0.57, April ~0.60, July ~0.45), lowered for the aerosol that sunshine
+# recorders hardly see (North China Plain haze: -15 % at Zibo, -5 % at
+# Pingshuo), then divided by this module's clear-sky day.  That gives daily
+# global radiation of about 8.3 and 20.6 MJ/m2 at Pingshuo (January, July)
+# and 7.5, 16.6 and 17.0 MJ/m2 at Zibo (January, April, July).  Uncertain by
+# about +-0.1.
+_CMA = "CMA 1981-2010 normals (rounded; +-1 K, +-5 % RH); clearness from sunshine fraction (+-0.1)"
+PRESETS: dict[str, Preset] = {
+    "pingshuo-winter": Preset(39.5, 1300.0, -10.0, 14.0, 48.0, 0.80, 2.8, "01-15",
+                              f"Shuozhou station, January: cold, dry, very sunny; {_CMA}"),
+    "pingshuo-summer": Preset(39.5, 1300.0, 21.5, 12.0, 68.0, 0.62, 2.3, "07-15",
+                              f"Shuozhou station, July: mild, the rainy season; {_CMA}"),
+    "zichuan-winter": Preset(36.6, 100.0, -1.5, 9.5, 57.0, 0.68, 2.4, "01-15",
+                             f"Zibo station, January: cold, often hazy; {_CMA}"),
+    "zichuan-summer": Preset(36.6, 100.0, 27.0, 8.5, 77.0, 0.54, 2.1, "07-15",
+                             f"Zibo station, July: hot, humid, hazy and cloudy; {_CMA}"),
+    "zichuan-spring": Preset(36.6, 100.0, 14.5, 12.0, 52.0, 0.63, 3.0, "04-15",
+                             f"Zibo station, April: mild, dry and windy; {_CMA}"),
 }  # fmt: skip
-
-# Day-to-day (synoptic) weather: AR(1) processes on daily values.
-DAILY_PERSISTENCE = 0.7
-TEMP_ANOMALY_SD_K = 2.5
-CLEARNESS_SD = 0.18  # of the daily clearness, before clipping
-HOURLY_CLOUD_SD = 0.12  # passing clouds within a day
-WIND_LOG_SD = 0.35
-MIN_CLEARNESS = 0.05
+OVERRIDE_KEYS = ("t_mean_c", "t_swing_c", "rh_mean_pct", "clearness", "wind_m_s")
+# The figures an override may take; the scenario parser holds scenarios to the same.
+OVERRIDE_RANGES = {
+    "t_mean_c": (-40.0, 45.0),
+    "t_swing_c": (0.0, 30.0),
+    "rh_mean_pct": (5.0, 100.0),
+    "clearness": (0.0, 1.0),
+    "wind_m_s": (0.0, 30.0),
+}
 
 
 @dataclass
 class Weather:
     step_s: int
     latitude: float
-    t_out_c: list
-    rh_out_pct: list
-    global_w_m2: list
-    wind_m_s: list
-    source: str
+    t_out_c: list[float]  # outdoor air temperature
+    rh_out_pct: list[float]  # outdoor relative humidity 0..100
+    global_w_m2: list[float]  # global horizontal irradiance outside, >= 0
+    wind_m_s: list[float]  # >= 0
+    source: str  # e.g. "preset zichuan-winter, seed 1" or "epw shimla.epw"
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.t_out_c)
 
 
+# -- solar geometry and clear sky --
+
+DAYS_PER_YEAR = 365.0
+# Spencer (1971): declination, rad = sum over k of a_k cos(k g) + b_k sin(k g), g the year angle.
+SPENCER_DECLINATION = ((0.006918, 0.0), (-0.399912, 0.070257), (-0.006758, 0.000907), (-0.002697, 0.00148))
+DEG_PER_HOUR = 15.0  # the hour angle: the Earth turns 360 deg in 24 h
+SOLAR_CONSTANT_W_M2 = 1361.0  # the ~3 % swing with the Earth-Sun distance is ignored
+# Ineichen and Perez (2002), Solar Energy 73:151, with the Kasten and Young
+# (1989) air mass.  Linke turbidity 2.5 is a clean, dry sky: the clearest
+# winter days of the Shimla and London EPW files reach it (~1.05 of it by the
+# day), summer's clear days stay ~10 % below.  A site's haze goes into its
+# clearness instead.
+LINKE_TURBIDITY = 2.5
+PRESSURE_SCALE_HEIGHT_M = 8434.5  # air mass falls with pressure, p/p0 = exp(-z/H)
+
+
 def solar_declination_deg(day_of_year):
-    """Cooper (1969)."""
-    return SOLAR_CONSTANT_DECLINATION_DEG * np.sin(2 * np.pi * (284 + np.asarray(day_of_year)) / 365.0)
+    """Spencer's (1971) Fourier series, within ~0.04 deg of the almanac
+    (Cooper's single sine is 1 deg off at the autumn equinox)."""
+    year_angle = 2 * np.pi * (np.asarray(day_of_year) - 1) / DAYS_PER_YEAR
+    declination_rad = sum(
+        a * np.cos(k * year_angle) + b * np.sin(k * year_angle)
+        for k, (a, b) in enumerate(SPENCER_DECLINATION)
+    )
+    return np.degrees(declination_rad)
 
 
 def solar_elevation_deg(latitude, day_of_year, solar_hour):
-    """Sun elevation above the horizon from declination and hour angle."""
-    lat = np.radians(latitude)
-    decl = np.radians(solar_declination_deg(day_of_year))
-    hour_angle = np.radians(15.0 * (np.asarray(solar_hour) - 12.0))
-    sin_elev = np.sin(lat) * np.sin(decl) + np.cos(lat) * np.cos(decl) * np.cos(hour_angle)
-    elevation = np.degrees(np.arcsin(np.clip(sin_elev, -1.0, 1.0)))
-    return float(elevation) if np.ndim(elevation) == 0 else elevation
+    """Sun elevation above the horizon, deg, from declination and hour angle
+    (no refraction; solar noon at 12.0).  Takes numbers or numpy arrays."""
+    day_term, hour_term = _sun_terms(latitude, solar_declination_deg(day_of_year))
+    return _scalar_or_array(_elevation_deg(day_term, hour_term, solar_hour))
+
+
+def _sun_terms(latitude, declination_deg):
+    """sin(elevation) = day_term + hour_term * cos(hour angle): the two terms
+    change only from day to day."""
+    latitude_rad, declination_rad = np.radians(latitude), np.radians(declination_deg)
+    return np.sin(latitude_rad) * np.sin(declination_rad), np.cos(latitude_rad) * np.cos(declination_rad)
+
+
+def _elevation_deg(day_term, hour_term, solar_hour):
+    hour_angle_rad = np.radians(DEG_PER_HOUR * (np.asarray(solar_hour) - 12.0))
+    return np.degrees(np.arcsin(np.clip(day_term + hour_term * np.cos(hour_angle_rad), -1.0, 1.0)))
 
 
 def clear_sky_global_w_m2(elevation_deg, altitude_m=0.0):
-    """Haurwitz (1945) clear-sky global horizontal radiation, with about
-    +6 % per km of altitude for the thinner, drier air above the site."""
-    cos_zenith = np.sin(np.radians(elevation_deg))
-    positive = np.maximum(cos_zenith, 1e-6)
-    ghi = np.where(cos_zenith > 0, 1098.0 * positive * np.exp(-0.057 / positive), 0.0)
-    ghi = ghi * (1.0 + 0.06 * altitude_m / 1000.0)
-    return float(ghi) if np.ndim(ghi) == 0 else ghi
+    """Clear-sky global horizontal irradiance, W/m2 (Ineichen-Perez without
+    the Perez horizon enhancement); 0 with the sun below the horizon.  Higher
+    sites get more: thinner air (a smaller air mass) and less turbidity."""
+    elevation = np.asarray(elevation_deg, dtype=float)
+    ghi = np.zeros(elevation.shape)
+    up = elevation > 0.0
+    ghi[up] = _clear_sky_sun_up(elevation[up], altitude_m)
+    return _scalar_or_array(ghi)
 
 
-def _sat_vap_pres_pa(temp_c):
-    return np.interp(temp_c, psychro.SAT_TABLE_C, psychro.SAT_TABLE_PA)
+def _clear_sky_sun_up(elevation_deg, altitude_m):
+    sin_elevation = np.sin(np.radians(elevation_deg))
+    # Kasten and Young (1989) relative air mass, then scaled by the pressure at the site.
+    air_mass = 1.0 / (sin_elevation + 0.50572 * (elevation_deg + 6.07995) ** -1.6364)
+    air_mass *= math.exp(-altitude_m / PRESSURE_SCALE_HEIGHT_M)
+    # Ineichen and Perez's altitude coefficients (fitted; their scale heights 8,000 m and 1,250 m).
+    cg1 = 5.09e-5 * altitude_m + 0.868
+    cg2 = 3.92e-5 * altitude_m + 0.0387
+    turbidity_term = math.exp(-altitude_m / 8000.0) + math.exp(-altitude_m / 1250.0) * (LINKE_TURBIDITY - 1.0)
+    return cg1 * SOLAR_CONSTANT_W_M2 * sin_elevation * np.exp(-cg2 * air_mass * turbidity_term)
 
 
-def _ar1(rng, count, persistence, sd):
-    """A stationary AR(1) series with the given standard deviation."""
-    noise = rng.normal(0.0, sd * math.sqrt(1 - persistence**2), count)
-    series = np.empty(count)
-    value = rng.normal(0.0, sd)
-    for i in range(count):
-        value = persistence * value + noise[i]
-        series[i] = value
-    return series
+def _scalar_or_array(array):
+    return float(array) if np.ndim(array) == 0 else array
 
 
-def _diurnal_shape(hour):
-    """-1 at 06:00 (minimum), +1 at 14:00 (maximum), cosine segments between."""
-    rising = (hour >= 6.0) & (hour < 14.0)
-    falling_hour = np.where(hour >= 14.0, hour, hour + 24.0)
-    return np.where(rising, -np.cos(np.pi * (hour - 6.0) / 8.0), np.cos(np.pi * (falling_hour - 14.0) / 16.0))
+# -- synthetic weather --
+
+# Day-to-day (synoptic) weather: AR(1) processes on daily values.
+TEMP_DAY_PERSISTENCE = 0.7  # North China spells last days: lag-1 correlation of daily means
+TEMP_ANOMALY_SD_K = 2.5
+CLOUD_DAY_PERSISTENCE = 0.5
+CLEARNESS_DAY_SD = 0.22  # of a day's clearness, before clipping to 0..1: clear and overcast days
+# Passing clouds within a day: an AR(1) on a 10-min grid with a ~1 h memory,
+# strongest on half-cloudy days (amplitude * 4k(1-k)), none on clear or overcast ones.
+CLOUD_STEP_S = 600
+CLOUD_MEMORY_S = 3600
+PASSING_CLOUD_AMPLITUDE = 0.3
+MIN_CLEARNESS = 0.05  # diffuse light under the thickest overcast
+# Temperature: minimum near sunrise, maximum in the early afternoon.
+T_MIN_HOUR = 6.0
+T_MAX_HOUR = 14.0
+SWING_PER_CLEARNESS = 1.5  # diurnal range grows by 15 % per 0.1 of a day's clearness above the mean
+SWING_FACTOR_LIMITS = (0.3, 1.8)
+# Humidity: moist and dry spells, and cloudy days more humid.
+RH_DAY_SD_PCT = 5.0
+RH_DAY_PERSISTENCE = 0.6
+RH_PER_CLEARNESS_PCT = 25.0  # a day 0.4 cloudier than the mean has 10 points more RH
+RH_LIMITS_PCT = (5.0, 100.0)
+# Wind: log-normal spells over hours, an afternoon maximum, gusts from sample to sample.
+WIND_SPELL_LOG_SD = 0.4
+WIND_SPELL_PERSISTENCE = 0.85  # per hour
+WIND_DIURNAL_AMPLITUDE = 0.3  # +-30 % between the afternoon and the night
+WIND_PEAK_HOUR = 14.0
+GUST_LOG_SD = 0.2
+MATCH_ROUNDS = 40
+MATCH_TOLERANCE = 1e-9  # relative
 
 
-def synthetic(preset, start, days, step_s, seed, latitude=None, **overrides):
-    """Seeded synthetic weather: diurnal cycles, synoptic spells, cloudiness."""
-    if preset not in PRESETS:
-        raise ValueError(f"weather preset must be one of {', '.join(PRESETS)}, got {preset!r}")
-    unknown = sorted(set(overrides) - set(OVERRIDE_KEYS))
-    if unknown:
-        raise ValueError(f"unknown weather override {unknown[0]!r} (allowed: {', '.join(OVERRIDE_KEYS)})")
-    p = PRESETS[preset]
-    figures = {key: getattr(p, key) for key in OVERRIDE_KEYS}
-    figures.update({key: value for key, value in overrides.items() if value is not None})
-    latitude = p.latitude if latitude is None else latitude
+def synthetic(preset, start, days, step_s, seed, latitude=None, **overrides) -> Weather:
+    """Seeded synthetic weather for a preset, from start (local solar time).
+
+    The seed changes the weather's pattern, not its climate: the synoptic
+    temperature anomalies are centred over the run and the radiation, RH and
+    wind are scaled to their means, so every run keeps the preset's (or the
+    overrides') t_mean_c, rh_mean_pct, clearness and wind_m_s, whatever the
+    seed.  A run of other length or start is other weather, not a longer
+    or shifted copy.  overrides: any of OVERRIDE_KEYS (None keeps the
+    preset's figure).  latitude moves the sun only."""
+    figures, altitude_m, latitude = _figures(preset, latitude, overrides)
+    clock = _clock(start, _sample_count(days, step_s), step_s)
+    n_days = int(clock.day[-1]) + 1
     rng = np.random.default_rng(seed)
+    # Every random series is drawn here, in a fixed order: one seed, one weather.
+    cloud_day = _ar1(rng, n_days, CLOUD_DAY_PERSISTENCE, 1.0)
+    passing = _ar1(rng, int(clock.t_s[-1] // CLOUD_STEP_S) + 2, math.exp(-CLOUD_STEP_S / CLOUD_MEMORY_S), 1.0)
+    t_anomaly_k = _ar1(rng, n_days, TEMP_DAY_PERSISTENCE, TEMP_ANOMALY_SD_K)
+    rh_anomaly_pct = _ar1(rng, n_days, RH_DAY_PERSISTENCE, RH_DAY_SD_PCT)
+    wind_spell = _ar1(rng, int(clock.t_s[-1] // HOUR_S) + 2, WIND_SPELL_PERSISTENCE, WIND_SPELL_LOG_SD)
+    gusts = rng.normal(0.0, GUST_LOG_SD, len(clock.t_s))
 
-    count = round(days * DAY_S / step_s)
-    start_s = start.hour * 3600 + start.minute * 60 + start.second
-    t_s = start_s + np.arange(count) * float(step_s)
-    day = (t_s // DAY_S).astype(int)
-    hour = (t_s % DAY_S) / 3600.0
-    day_of_year = start.timetuple().tm_yday + day
-    n_days = int(day[-1]) + 2 if count else 1
-
-    # Cloudiness: daily clearness with persistence, and passing clouds.
-    clearness = figures["clearness"]
-    daily_k = np.clip(clearness + _ar1(rng, n_days, DAILY_PERSISTENCE, CLEARNESS_SD), MIN_CLEARNESS, 1.0)
-    daily_k *= clearness / max(daily_k.mean(), 1e-9)  # keep the preset's mean over the run
-    hourly = _ar1(rng, n_days * 24 + 1, 0.6, HOURLY_CLOUD_SD)
-    hour_index = (day * 24 + hour.astype(int)).clip(0, len(hourly) - 1)
-    ratio = np.clip(daily_k[day] * (1.0 + hourly[hour_index]), 0.0, 1.0)
-    elevation = solar_elevation_deg(latitude, day_of_year, hour)
-    global_w_m2 = clear_sky_global_w_m2(elevation, p.altitude_m) * ratio
-
-    # Temperature: mean + synoptic anomaly + diurnal cycle, damped on cloudy days.
-    anomaly = _ar1(rng, n_days, DAILY_PERSISTENCE, TEMP_ANOMALY_SD_K)
-    position = (t_s - start_s) / DAY_S - 0.5  # smooth between day centres
-    smooth_anomaly = np.interp(position, np.arange(n_days), anomaly)
-    # Clear days swing more, overcast days less; the mean factor stays near 1.
-    swing = figures["t_swing_c"] * np.clip(0.4 + 0.6 * daily_k[day] / max(clearness, MIN_CLEARNESS), 0.4, 1.6)
-    t_out_c = figures["t_mean_c"] + smooth_anomaly + swing / 2.0 * _diurnal_shape(hour)
-
-    # Humidity: the day's vapour pressure is constant; RH follows temperature.
-    inverse_sat = 1.0 / _sat_vap_pres_pa(t_out_c)
-    mean_inverse_sat = np.bincount(day, weights=inverse_sat) / np.bincount(day)
-    vapour_pa = figures["rh_mean_pct"] / 100.0 / mean_inverse_sat[day]
-    rh_out_pct = np.clip(100.0 * vapour_pa * inverse_sat, 5.0, 100.0)
-
-    # Wind: stronger in the afternoon, log-normal spells.
-    gusts = np.exp(_ar1(rng, n_days * 24 + 1, 0.8, WIND_LOG_SD) - WIND_LOG_SD**2 / 2)
-    diurnal_wind = 1.0 + 0.3 * np.cos(2 * np.pi * (hour - 14.0) / 24.0)
-    wind_m_s = np.maximum(0.0, figures["wind_m_s"] * diurnal_wind * gusts[hour_index])
-
+    k_day = np.clip(figures["clearness"] + CLEARNESS_DAY_SD * cloud_day, 0.0, 1.0)
+    clear_w_m2 = _clear_sky_run(clock, start, latitude, altitude_m)
+    global_w_m2 = clear_w_m2 * _sky_ratio(clock, figures["clearness"], k_day, passing, clear_w_m2)
+    t_out_c = _temperature(clock, figures["t_mean_c"], figures["t_swing_c"], t_anomaly_k, k_day)
+    rh_out_pct = _humidity(clock, t_out_c, figures["rh_mean_pct"], rh_anomaly_pct, k_day)
+    wind_m_s = _wind(clock, figures["wind_m_s"], wind_spell, gusts)
     return Weather(
         step_s=step_s,
         latitude=latitude,
@@ -182,12 +237,182 @@ def synthetic(preset, start, days, step_s, seed, latitude=None, **overrides):
     )
 
 
+class _Clock(NamedTuple):
+    t_s: np.ndarray  # seconds since the midnight before start
+    day: np.ndarray  # whole days since that midnight
+    hour: np.ndarray  # solar hour of the day
+
+
+def _clock(start, count, step_s):
+    t_s = _seconds_since_midnight(start) + np.arange(count, dtype=float) * step_s
+    day = (t_s // DAY_S).astype(np.int64)
+    return _Clock(t_s, day, (t_s - day * DAY_S) / HOUR_S)
+
+
+def _figures(preset, latitude, overrides):
+    """The preset's figures with the overrides applied; checks every name and value."""
+    if preset not in PRESETS:
+        raise ValueError(f"weather preset must be one of {', '.join(PRESETS)}, got {preset!r}")
+    unknown = [key for key in overrides if key not in OVERRIDE_KEYS]
+    if unknown:
+        raise ValueError(f"unknown weather override {unknown[0]!r} (allowed: {', '.join(OVERRIDE_KEYS)})")
+    p = PRESETS[preset]
+    figures = {key: getattr(p, key) for key in OVERRIDE_KEYS}
+    figures.update({key: value for key, value in overrides.items() if value is not None})
+    for key, value in figures.items():
+        low, high = OVERRIDE_RANGES[key]
+        if not (isinstance(value, numbers.Real) and low <= value <= high):
+            raise ValueError(f"weather {key} must be a number in {low:g}..{high:g}, got {value!r}")
+    return figures, p.altitude_m, p.latitude if latitude is None else latitude
+
+
+def _sample_count(days, step_s):
+    if not (isinstance(step_s, numbers.Integral) and step_s > 0):
+        raise ValueError(f"step_s must be a positive whole number of seconds, got {step_s!r}")
+    count = round(days * DAY_S / step_s)
+    if count < 1:
+        raise ValueError(f"days must cover at least one step of {step_s} s, got {days!r}")
+    return count
+
+
+def _seconds_since_midnight(start):
+    return start.hour * HOUR_S + start.minute * 60 + start.second + start.microsecond / 1e6
+
+
+def _ar1(rng, count, persistence, sd):
+    """A stationary AR(1) series with standard deviation sd (a plain loop:
+    at most one value per 10 minutes, ~50,000 in a year)."""
+    innovations = rng.normal(0.0, sd * math.sqrt(1.0 - persistence**2), count).tolist()
+    value = rng.normal(0.0, sd)
+    series = []
+    for innovation in innovations:
+        value = persistence * value + innovation
+        series.append(value)
+    return np.array(series)
+
+
+def _between_day_centres(daily, t_s):
+    """Daily values placed at noon of their day and joined linearly: no steps
+    at midnight.  Over whole days the run's mean is exactly the daily values' mean."""
+    return np.interp(t_s / DAY_S - 0.5, np.arange(len(daily)), daily)
+
+
+def _clear_sky_run(clock, start, latitude, altitude_m):
+    days = start.timetuple().tm_yday + np.arange(int(clock.day[-1]) + 1)
+    day_term, hour_term = _sun_terms(latitude, solar_declination_deg(days))
+    return clear_sky_global_w_m2(
+        _elevation_deg(day_term[clock.day], hour_term[clock.day], clock.hour), altitude_m
+    )
+
+
+def _sky_ratio(clock, clearness, k_day, passing, clear_w_m2):
+    """Ratio to clear sky: each day's clearness plus passing clouds, which only
+    half-cloudy days have; scaled so that the run's radiation is clearness
+    times its clear-sky radiation."""
+    k = k_day[clock.day]
+    amplitude = PASSING_CLOUD_AMPLITUDE * 4.0 * k * (1.0 - k)
+    ratio = k + amplitude * np.interp(clock.t_s / CLOUD_STEP_S, np.arange(len(passing)), passing)
+    return _match_mean(np.clip(ratio, 0.0, 1.0), clearness, min(MIN_CLEARNESS, clearness), 1.0, clear_w_m2)
+
+
+def _temperature(clock, t_mean_c, t_swing_c, t_anomaly_k, k_day):
+    """Mean, plus the synoptic anomaly (centred over the run), plus the
+    diurnal cycle, wider on clear days and narrower on overcast ones: cloudy
+    nights are milder and cloudy afternoons cooler."""
+    swing_factor = np.clip(1.0 + SWING_PER_CLEARNESS * (k_day - k_day.mean()), *SWING_FACTOR_LIMITS)
+    swing_c = t_swing_c * swing_factor / swing_factor.mean()
+    return (
+        t_mean_c
+        + _between_day_centres(t_anomaly_k - t_anomaly_k.mean(), clock.t_s)
+        + _between_day_centres(swing_c, clock.t_s) / 2.0 * _diurnal_shape(clock.hour)
+    )
+
+
+def _humidity(clock, t_out_c, rh_mean_pct, rh_anomaly_pct, k_day):
+    """RH when each day's vapour pressure holds while the temperature swings:
+    low in the afternoon, high before dawn.  A day's vapour pressure gives its
+    mean RH (moist and dry spells, cloudy days moister) and runs smoothly into
+    the next day's; the run's mean is then scaled to rh_mean_pct."""
+    rh_day_pct = np.clip(
+        rh_mean_pct + rh_anomaly_pct - RH_PER_CLEARNESS_PCT * (k_day - k_day.mean()), *RH_LIMITS_PCT
+    )
+    inverse_sat = 1.0 / np.interp(t_out_c, psychro.SAT_TABLE_C, psychro.SAT_TABLE_PA)
+    mean_inverse_sat = np.bincount(clock.day, weights=inverse_sat) / np.bincount(clock.day)
+    vapour_pa = _between_day_centres(rh_day_pct / 100.0 / mean_inverse_sat, clock.t_s)
+    return _match_mean(np.clip(100.0 * vapour_pa * inverse_sat, *RH_LIMITS_PCT), rh_mean_pct, *RH_LIMITS_PCT)
+
+
+def _wind(clock, wind_m_s, wind_spell, gusts):
+    """Log-normal spells over hours, stronger in the afternoon, gusty from
+    sample to sample; scaled to the mean wind_m_s."""
+    wind = np.exp(np.interp(clock.t_s / HOUR_S, np.arange(len(wind_spell)), wind_spell) + gusts)
+    wind *= 1.0 + WIND_DIURNAL_AMPLITUDE * np.cos(2 * np.pi * (clock.hour - WIND_PEAK_HOUR) / 24.0)
+    return wind * (wind_m_s / wind.mean())
+
+
+def _match_mean(values, target, low, high, weights=None):
+    """values scaled so that, clipped to low..high, their (weighted) mean is target."""
+    if weights is None:
+        return _scaled_to_mean(values, np.ones(len(values)), target, low, high)
+    counted = weights > 0.0  # the daylight samples, for radiation
+    result = np.clip(values, low, high)
+    if counted.any():  # else the sun never rises in the run: nothing to match
+        result[counted] = _scaled_to_mean(values[counted], weights[counted], target, low, high)
+    return result
+
+
+def _scaled_to_mean(values, weights, target, low, high):
+    """The clipped mean grows with the scale, piecewise linearly: Newton steps
+    (the slope is the unclipped values' share) inside a shrinking bracket,
+    halving it when a step would leave it."""
+    if target <= low or target >= high:
+        return np.full(len(values), min(max(target, low), high))
+    total = weights.sum()
+    weighted = weights * values
+    scale, below, above = 1.0, 0.0, math.inf  # the scale lies between below and above
+    for _ in range(MATCH_ROUNDS):
+        scaled = values * scale
+        error = np.dot(weights, np.clip(scaled, low, high)) / total - target
+        if abs(error) <= MATCH_TOLERANCE * target:
+            break
+        if error < 0.0:
+            below = scale
+        else:
+            above = scale
+        slope = weighted[(scaled > low) & (scaled < high)].sum() / total
+        step = scale - error / slope if slope > 0.0 else math.nan
+        if below < step < above:
+            scale = step
+        else:
+            scale = 2.0 * scale if math.isinf(above) else (below + above) / 2.0
+    return np.clip(values * scale, low, high)
+
+
+def _diurnal_shape(hour):
+    """-1 at T_MIN_HOUR, +1 at T_MAX_HOUR, half cosines between: a quick rise
+    in the morning, a slow fall through the night."""
+    rise_h = T_MAX_HOUR - T_MIN_HOUR
+    since_max_h = (hour - T_MAX_HOUR) % 24.0
+    rising = since_max_h >= 24.0 - rise_h
+    # One cosine over a phase that runs 0..pi through the fall and pi..2 pi through the rise.
+    phase = np.where(
+        rising,
+        np.pi + np.pi * (since_max_h - (24.0 - rise_h)) / rise_h,
+        np.pi * since_max_h / (24.0 - rise_h),
+    )
+    return np.cos(phase)
+
+
 # -- EPW files --
 
-EPW_HEADER_LINES = 8
+EPW_HEADER_LINES = 8  # LOCATION ... DATA PERIODS
 EPW_FIELDS = 35
-_MISSING = {"t_out_c": 99.9, "rh_out_pct": 999.0, "global_w_m2": 9999.0, "wind_m_s": 999.0}
-_COLUMNS = {"t_out_c": 6, "rh_out_pct": 8, "global_w_m2": 13, "wind_m_s": 21}
+EPW_ROWS = (8760, 8784)  # a year, a leap year
+EPW_DATE_FIELDS = {"month": (1, 1, 12), "day": (2, 1, 31), "hour": (3, 1, 24)}  # field, lowest, highest
+EPW_COLUMNS = {"t_out_c": 6, "rh_out_pct": 8, "global_w_m2": 13, "wind_m_s": 21}  # field numbers
+EPW_MISSING = {"t_out_c": 99.9, "rh_out_pct": 999.0, "global_w_m2": 9999.0, "wind_m_s": 999.0}
+EPW_LIMITS = {"t_out_c": (-math.inf, math.inf), "rh_out_pct": (0.0, 100.0), "global_w_m2": (0.0, math.inf),
+              "wind_m_s": (0.0, math.inf)}  # fmt: skip
 
 
 @dataclass
@@ -197,94 +422,125 @@ class EpwFile:
     longitude: float
     time_zone_h: float
     altitude_m: float
-    month: list
-    day: list
-    hour: list
-    t_out_c: list
-    rh_out_pct: list
-    global_w_m2: list
-    wind_m_s: list
+    # hourly rows; hour h covers the hour ending at h (1..24)
+    month: list[int]
+    day: list[int]
+    hour: list[int]
+    t_out_c: list[float]  # dry bulb
+    rh_out_pct: list[float]
+    global_w_m2: list[float]  # global horizontal radiation, Wh/m2 over the hour = mean W/m2
+    wind_m_s: list[float]
 
 
-def read_epw(path):
-    """Reads an EPW file's location and the hourly columns the simulator uses."""
+def read_epw(path) -> EpwFile:
+    """An EPW file's location and the hourly columns the simulator uses.
+    Missing values (the EPW codes 99.9, 999, 9999) are interpolated from their
+    neighbours.  A malformed file raises ValueError naming the file and line."""
     path = Path(path)
     lines = path.read_text(encoding="latin-1").splitlines()
-    if not lines or not lines[0].startswith("LOCATION,"):
-        raise ValueError(f"{path}: line 1 must be the EPW LOCATION header")
-    location = lines[0].split(",")
-    try:
-        city, latitude, longitude = location[1], float(location[6]), float(location[7])
-        # Time zone then elevation; some files write a half-hour zone with a
-        # decimal comma ("5,5"), which splits it into two fields.
-        rest = location[8:]
-        altitude_m = float(rest[-1])
-        time_zone_h = float(".".join(field.strip() for field in rest[:-1]))
-    except (IndexError, ValueError) as error:
-        raise ValueError(f"{path}: line 1: bad LOCATION header ({error})") from None
-    columns = {name: [] for name in ("month", "day", "hour", *_COLUMNS)}
+    city, latitude, longitude, time_zone_h, altitude_m = _epw_location(path, lines)
+    if len(lines) < EPW_HEADER_LINES or not lines[EPW_HEADER_LINES - 1].startswith("DATA PERIODS"):
+        raise ValueError(f"{path}: line {EPW_HEADER_LINES}: expected the DATA PERIODS header line")
+    columns = {name: [] for name in (*EPW_DATE_FIELDS, *EPW_COLUMNS)}
     for number, line in enumerate(lines[EPW_HEADER_LINES:], start=EPW_HEADER_LINES + 1):
-        if not line.strip():
-            continue
-        fields = line.split(",")
-        if len(fields) < EPW_FIELDS:
-            raise ValueError(f"{path}: line {number}: {len(fields)} fields, an EPW row has {EPW_FIELDS}")
-        try:
-            columns["month"].append(int(fields[1]))
-            columns["day"].append(int(fields[2]))
-            columns["hour"].append(int(fields[3]))
-            for name, index in _COLUMNS.items():
-                columns[name].append(float(fields[index]))
-        except ValueError as error:
-            raise ValueError(f"{path}: line {number}: {error}") from None
-    if len(columns["hour"]) not in (8760, 8784):
-        raise ValueError(f"{path}: {len(columns['hour'])} hourly rows, a year has 8760 (8784 in a leap year)")
-    for name, missing in _MISSING.items():
-        columns[name] = _fill_missing(columns[name], missing)
+        if line.strip():
+            _epw_row(path, number, line, columns)
+    rows = len(columns["hour"])
+    if rows not in EPW_ROWS:
+        raise ValueError(
+            f"{path}: {rows} hourly rows, a year has {EPW_ROWS[0]} ({EPW_ROWS[1]} in a leap year)"
+        )
+    for name, missing in EPW_MISSING.items():
+        columns[name] = _fill_missing(path, name, columns[name], missing)
     return EpwFile(city, latitude, longitude, time_zone_h, altitude_m, **columns)
 
 
-def _fill_missing(values, missing):
+def _epw_location(path, lines):
+    """LOCATION,city,state,country,source,WMO,latitude,longitude,time zone,elevation."""
+    if not lines or not lines[0].startswith("LOCATION,"):
+        raise ValueError(f"{path}: line 1: expected the EPW LOCATION header line")
+    fields = lines[0].split(",")
+    try:
+        city, latitude, longitude = fields[1].strip(), float(fields[6]), float(fields[7])
+        # Some files write a half-hour time zone with a decimal comma ("5,5"),
+        # which splits it into two fields: the elevation is always the last.
+        altitude_m = float(fields[-1])
+        time_zone_fields = fields[8:-1]
+        if not 1 <= len(time_zone_fields) <= 2:
+            raise ValueError(f"{len(fields)} fields")
+        time_zone_h = float(".".join(field.strip() for field in time_zone_fields))
+    except (IndexError, ValueError) as error:
+        raise ValueError(f"{path}: line 1: bad LOCATION header ({error})") from None
+    return city, latitude, longitude, time_zone_h, altitude_m
+
+
+def _epw_row(path, number, line, columns):
+    fields = line.split(",")
+    if len(fields) != EPW_FIELDS:
+        raise ValueError(f"{path}: line {number}: {len(fields)} fields, an EPW data row has {EPW_FIELDS}")
+    try:
+        for name, (index, lowest, highest) in EPW_DATE_FIELDS.items():
+            value = int(fields[index])
+            if not lowest <= value <= highest:
+                raise ValueError(f"{name} {value} is outside {lowest}..{highest}")
+            columns[name].append(value)
+        for name, index in EPW_COLUMNS.items():
+            value = float(fields[index])
+            if not math.isfinite(value):
+                raise ValueError(f"{name} is {value}")
+            columns[name].append(value)
+    except ValueError as error:
+        raise ValueError(f"{path}: line {number}: {error}") from None
+    hours = columns["hour"]
+    if len(hours) == 1 and hours[0] != 1:
+        raise ValueError(f"{path}: line {number}: the first row must be hour 1, got {hours[0]}")
+    if len(hours) > 1 and hours[-1] != hours[-2] % 24 + 1:
+        raise ValueError(f"{path}: line {number}: hour {hours[-1]} does not follow hour {hours[-2]}")
+
+
+def _fill_missing(path, name, values, missing):
     array = np.array(values)
     bad = array >= missing
-    if bad.any() and not bad.all():
+    if bad.all():
+        raise ValueError(f"{path}: every {name} value is missing (the EPW code {missing:g})")
+    if bad.any():
         index = np.arange(len(array))
         array[bad] = np.interp(index[bad], index[~bad], array[~bad])
     return array.tolist()
 
 
-def from_epw(path, start, days, step_s):
-    """Weather from an EPW file: from start's month, day and hour (the year is
-    ignored), wrapping at the year end, linearly interpolated to step_s.  An
-    EPW value for hour h covers the hour ending at h: it is taken as the
-    value at h - 0.5."""
+def from_epw(path, start, days, step_s) -> Weather:
+    """Weather from an EPW file: from start's month, day and time (the year is
+    ignored; 29 February in a file without one reads 28 February), wrapping
+    from the year's end to its start, interpolated linearly to step_s.  An
+    EPW value for hour h covers the hour ending at h: it stands at h - 0.5.
+    EPW hours are local standard time, taken here as solar time: off by
+    the site's distance from its zone's meridian (4 min per deg) and the
+    equation of time (+-16 min)."""
     epw = read_epw(path)
-    hours_in_year = len(epw.hour)
-    first_row = _row_of(epw, start.month, start.day)
-    start_h = first_row + start.hour + start.minute / 60.0
-    count = round(days * DAY_S / step_s)
-    position = start_h + np.arange(count) * (step_s / 3600.0) - 0.5
-    low = np.floor(position).astype(int)
-    frac = position - low
-    low %= hours_in_year
-    high = (low + 1) % hours_in_year
+    count = _sample_count(days, step_s)
+    start_h = _first_row(epw, start.month, start.day) + _seconds_since_midnight(start) / HOUR_S
+    # Row r stands at r + 0.5 hours after the file's first midnight.
+    position = start_h + np.arange(count) * (step_s / HOUR_S) - 0.5
+    low = np.floor(position).astype(np.int64)
+    fraction = position - low
+    rows = len(epw.hour)
+    low %= rows
+    high = (low + 1) % rows
     series = {}
-    for name in _COLUMNS:
+    for name in EPW_COLUMNS:
         values = np.array(getattr(epw, name))
-        series[name] = (values[low] * (1 - frac) + values[high] * frac).tolist()
+        # Some files hold RH a little over 100 (or a stray negative): Weather promises 0..100 and >= 0.
+        low_limit, high_limit = EPW_LIMITS[name]
+        values = np.clip(values, low_limit, high_limit)
+        series[name] = (values[low] * (1.0 - fraction) + values[high] * fraction).tolist()
     return Weather(step_s=step_s, latitude=epw.latitude, source=f"epw {Path(path).name}", **series)
 
 
-def _row_of(epw, month, day):
+def _first_row(epw, month, day):
     for row in range(0, len(epw.hour), 24):
         if epw.month[row] == month and epw.day[row] == day:
             return row
-    if month == 2 and day == 29:  # a leap day asked of a normal year: use 28 February
-        return _row_of(epw, 2, 28)
+    if (month, day) == (2, 29):
+        return _first_row(epw, 2, 28)
     raise ValueError(f"{month:02d}-{day:02d} is not in the EPW file")
-
-
-def season_start(preset, year):
-    """The preset's typical start date in a given year."""
-    month, day = (int(part) for part in PRESETS[preset].start.split("-"))
-    return datetime.datetime(year, month, day)
