@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from pvlib import atmosphere, clearsky, solarposition
 
 from host_sim import psychro
 
@@ -92,11 +93,8 @@ class Weather:
         return len(self.t_out_c)
 
 
-# -- solar geometry and clear sky --
+# -- solar geometry and clear sky (pvlib) --
 
-DAYS_PER_YEAR = 365.0
-# Spencer (1971): declination, rad = sum over k of a_k cos(k g) + b_k sin(k g), g the year angle.
-SPENCER_DECLINATION = ((0.006918, 0.0), (-0.399912, 0.070257), (-0.006758, 0.000907), (-0.002697, 0.00148))
 DEG_PER_HOUR = 15.0  # the hour angle: the Earth turns 360 deg in 24 h
 SOLAR_CONSTANT_W_M2 = 1361.0  # the ~3 % swing with the Earth-Sun distance is ignored
 # Ineichen and Perez (2002), Solar Energy 73:151, with the Kasten and Young
@@ -105,60 +103,42 @@ SOLAR_CONSTANT_W_M2 = 1361.0  # the ~3 % swing with the Earth-Sun distance is ig
 # day), summer's clear days stay ~10 % below.  A site's haze goes into its
 # clearness instead.
 LINKE_TURBIDITY = 2.5
-PRESSURE_SCALE_HEIGHT_M = 8434.5  # air mass falls with pressure, p/p0 = exp(-z/H)
 
 
 def solar_declination_deg(day_of_year):
-    """Spencer's (1971) Fourier series, within ~0.04 deg of the almanac
-    (Cooper's single sine is 1 deg off at the autumn equinox)."""
-    year_angle = 2 * np.pi * (np.asarray(day_of_year) - 1) / DAYS_PER_YEAR
-    declination_rad = sum(
-        a * np.cos(k * year_angle) + b * np.sin(k * year_angle)
-        for k, (a, b) in enumerate(SPENCER_DECLINATION)
-    )
-    return np.degrees(declination_rad)
+    """Spencer's (1971) Fourier series, within ~0.04 deg of the almanac."""
+    return np.degrees(solarposition.declination_spencer71(np.asarray(day_of_year, dtype=float)))
 
 
 def solar_elevation_deg(latitude, day_of_year, solar_hour):
     """Sun elevation above the horizon, deg, from declination and hour angle
     (no refraction; solar noon at 12.0).  Takes numbers or numpy arrays."""
-    day_term, hour_term = _sun_terms(latitude, solar_declination_deg(day_of_year))
-    return _scalar_or_array(_elevation_deg(day_term, hour_term, solar_hour))
+    return _scalar_or_array(_elevation_deg(latitude, solar_declination_deg(day_of_year), solar_hour))
 
 
-def _sun_terms(latitude, declination_deg):
-    """sin(elevation) = day_term + hour_term * cos(hour angle): the two terms
-    change only from day to day."""
-    latitude_rad, declination_rad = np.radians(latitude), np.radians(declination_deg)
-    return np.sin(latitude_rad) * np.sin(declination_rad), np.cos(latitude_rad) * np.cos(declination_rad)
-
-
-def _elevation_deg(day_term, hour_term, solar_hour):
-    hour_angle_rad = np.radians(DEG_PER_HOUR * (np.asarray(solar_hour) - 12.0))
-    return np.degrees(np.arcsin(np.clip(day_term + hour_term * np.cos(hour_angle_rad), -1.0, 1.0)))
+def _elevation_deg(latitude, declination_deg, solar_hour):
+    hour_angle_rad = np.radians(DEG_PER_HOUR * (np.asarray(solar_hour, dtype=float) - 12.0))
+    zenith_rad = solarposition.solar_zenith_analytical(
+        np.radians(latitude), hour_angle_rad, np.radians(declination_deg)
+    )
+    return 90.0 - np.degrees(zenith_rad)
 
 
 def clear_sky_global_w_m2(elevation_deg, altitude_m=0.0):
     """Clear-sky global horizontal irradiance, W/m2 (Ineichen-Perez without
     the Perez horizon enhancement); 0 with the sun below the horizon.  Higher
     sites get more: thinner air (a smaller air mass) and less turbidity."""
-    elevation = np.asarray(elevation_deg, dtype=float)
+    elevation = np.atleast_1d(np.asarray(elevation_deg, dtype=float))
     ghi = np.zeros(elevation.shape)
     up = elevation > 0.0
-    ghi[up] = _clear_sky_sun_up(elevation[up], altitude_m)
-    return _scalar_or_array(ghi)
-
-
-def _clear_sky_sun_up(elevation_deg, altitude_m):
-    sin_elevation = np.sin(np.radians(elevation_deg))
-    # Kasten and Young (1989) relative air mass, then scaled by the pressure at the site.
-    air_mass = 1.0 / (sin_elevation + 0.50572 * (elevation_deg + 6.07995) ** -1.6364)
-    air_mass *= math.exp(-altitude_m / PRESSURE_SCALE_HEIGHT_M)
-    # Ineichen and Perez's altitude coefficients (fitted; their scale heights 8,000 m and 1,250 m).
-    cg1 = 5.09e-5 * altitude_m + 0.868
-    cg2 = 3.92e-5 * altitude_m + 0.0387
-    turbidity_term = math.exp(-altitude_m / 8000.0) + math.exp(-altitude_m / 1250.0) * (LINKE_TURBIDITY - 1.0)
-    return cg1 * SOLAR_CONSTANT_W_M2 * sin_elevation * np.exp(-cg2 * air_mass * turbidity_term)
+    zenith_deg = 90.0 - elevation[up]
+    relative_air_mass = atmosphere.get_relative_airmass(zenith_deg, model="kastenyoung1989")
+    air_mass = atmosphere.get_absolute_airmass(relative_air_mass, atmosphere.alt2pres(altitude_m))
+    sky = clearsky.ineichen(
+        zenith_deg, air_mass, LINKE_TURBIDITY, altitude=altitude_m, dni_extra=SOLAR_CONSTANT_W_M2
+    )
+    ghi[up] = sky["ghi"]
+    return _scalar_or_array(ghi.reshape(np.shape(elevation_deg)))
 
 
 def _scalar_or_array(array):
@@ -299,10 +279,8 @@ def _between_day_centres(daily, t_s):
 
 def _clear_sky_run(clock, start, latitude, altitude_m):
     days = start.timetuple().tm_yday + np.arange(int(clock.day[-1]) + 1)
-    day_term, hour_term = _sun_terms(latitude, solar_declination_deg(days))
-    return clear_sky_global_w_m2(
-        _elevation_deg(day_term[clock.day], hour_term[clock.day], clock.hour), altitude_m
-    )
+    declination_deg = solar_declination_deg(days)[clock.day]
+    return clear_sky_global_w_m2(_elevation_deg(latitude, declination_deg, clock.hour), altitude_m)
 
 
 def _sky_ratio(clock, clearness, k_day, passing, clear_w_m2):
@@ -434,6 +412,8 @@ class EpwFile:
 
 def read_epw(path) -> EpwFile:
     """An EPW file's location and the hourly columns the simulator uses.
+    Not pvlib.iotools.read_epw: it takes a time zone written "5,5" (Shimla's
+    file) as 5 h at 5 m altitude, and its pandas errors name no line.
     Missing values (the EPW codes 99.9, 999, 9999) are interpolated from their
     neighbours.  A malformed file raises ValueError naming the file and line."""
     path = Path(path)
