@@ -122,7 +122,7 @@ class _Baseline:
         if not self.has_screen:
             return 0.0
         # The firmware's rule, with its hysteresis.
-        threshold = self.screen_open_w_m2 / 2 if self.screen_closed else self.screen_open_w_m2
+        threshold = self.screen_open_w_m2 if self.screen_closed else self.screen_open_w_m2 / 2
         dark = meas.radiation_w_m2 is not None and meas.radiation_w_m2 < threshold
         cold = meas.outdoor_c is None or meas.outdoor_c < SCREEN_COLD_C / MILLI
         self.screen_closed = dark and cold

@@ -1,6 +1,7 @@
 """The climate controller of the core (first version): setpoints, sequence,
 overrides and fallbacks."""
 
+import pytest
 from hypothesis import given, settings
 
 import core_trace
@@ -11,6 +12,9 @@ from core.climate import (
     ALARM_HEAT_PUMP,
     ALARM_NO_MINE_WATER,
     ALARM_OVERHEAT,
+    FF_OUTDOOR_PM,
+    FF_SUN_K,
+    SCREEN_OPEN_W_M2,
     Climate,
     heating_setpoint,
 )
@@ -138,3 +142,53 @@ def test_no_mine_water_stops_the_heat_pump_and_a_dead_heat_pump_alarms():
     assert not out.alarms & ALARM_HEAT_PUMP
     out = run_for(climate, 5)
     assert out.alarms & ALARM_HEAT_PUMP
+
+
+def screen_trace(climate, minutes, start_ms=8 * HOUR_MS):
+    positions = []
+    for k in range(minutes * 6):
+        positions.append(climate.tick(start_ms + k * STEP_MS, STEP_MS).screen)
+    return positions
+
+
+def test_screen_opens_by_a_gap_then_in_steps():
+    climate = make(air=20.0, radiation=0, outdoor=-5.0)
+    assert screen_trace(climate, 10)[-1] == FULL_SCALE
+    set_inputs(climate, air=20.0, radiation=SCREEN_OPEN_W_M2 + 10, outdoor=-5.0)
+    trace = screen_trace(climate, 60)
+    assert trace[0] == FULL_SCALE - 5 * MILLI  # a 5 % gap at once ...
+    assert trace[9 * 6] == trace[0]  # ... held ten minutes ...
+    assert all(a >= b for a, b in zip(trace, trace[1:], strict=False))  # ... then steadily open
+    assert trace[-1] == 0 and trace.index(0) > 35 * 6  # no faster than 10 % per 3 min
+
+
+def test_screen_hysteresis_keeps_a_passing_cloud_from_cycling_it():
+    climate = make(air=20.0, radiation=SCREEN_OPEN_W_M2 * 3 // 4, outdoor=-5.0)
+    climate._screen = FULL_SCALE  # closed, light between half the threshold and the threshold
+    assert set(screen_trace(climate, 30)) == {FULL_SCALE}  # stays closed
+    climate._screen = 0  # open at the same light: stays open
+    assert set(screen_trace(climate, 30)) == {0}
+    set_inputs(climate, air=20.0, radiation=SCREEN_OPEN_W_M2 // 2 - 1, outdoor=-5.0)
+    assert screen_trace(climate, 1)[0] == FULL_SCALE  # darker than half: closes at once
+
+
+def test_screen_waits_while_the_heating_cannot_keep_up_unless_the_sun_is_strong():
+    cold = make(air=18.0, radiation=SCREEN_OPEN_W_M2 + 10, outdoor=-10.0)  # 2 K below the day setpoint
+    cold._screen = FULL_SCALE
+    assert set(screen_trace(cold, 60, start_ms=12 * HOUR_MS)) == {FULL_SCALE}
+    bright = make(air=18.0, radiation=400, outdoor=-10.0)
+    bright._screen = FULL_SCALE
+    assert screen_trace(bright, 60, start_ms=12 * HOUR_MS)[-1] == 0
+
+
+def test_supply_setpoint_feeds_forward_outdoor_cold_and_sun():
+    # Within one step of a change, before the air loop could notice anything:
+    # colder outside asks for warmer water, and sun for cooler water.
+    climate = make(air=19.0, outdoor=5.0, radiation=0)
+    before = run_for(climate, 30, start_ms=12 * HOUR_MS).supply_setpoint_c
+    set_inputs(climate, air=19.0, outdoor=-5.0, radiation=0)
+    colder = run_for(climate, 1, start_ms=12 * HOUR_MS).supply_setpoint_c
+    assert colder - before == pytest.approx(10 * FF_OUTDOOR_PM, abs=300)  # 0.5 K per K colder
+    set_inputs(climate, air=19.0, outdoor=-5.0, radiation=200)
+    sunny = run_for(climate, 1, start_ms=12 * HOUR_MS).supply_setpoint_c
+    assert colder - sunny == pytest.approx(2 * FF_SUN_K, abs=300)  # 3 K per 100 W/m2

@@ -34,9 +34,13 @@ def test_compiled_core_gives_the_same_trace(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def allocation():
-    # 64 KB of heap: less than an ESP32 has free after boot.
-    return run_json(TESTS / "mp_alloc.py", heap="64K")
+def allocation(tmp_path_factory):
+    # The core as a node runs it, precompiled to .mpy (compiling the source on
+    # the node takes more heap than running it), in 64 KB of heap: less than
+    # an ESP32 has free after boot.
+    mpy_dir = tmp_path_factory.mktemp("mpy")
+    assert build_mpy.build(mpy_dir) == []
+    return run_json(TESTS / "mp_alloc.py", heap="64K", firmware=mpy_dir)
 
 
 @pytest.mark.parametrize(

@@ -75,9 +75,9 @@ def test_steady_state_matches_a_hand_calculation():
     # Mass between air and deep soil: conductances in series.
     series_w_k = 1 / (1 / params.mass_w_m2k + 1 / params.soil_w_m2k)
     soil_w = series_w_k * (18.0 - 12.0)
-    # Night transpiration: b * VPD * night factor at the settled humidity.
+    # Night transpiration: b * VPD * the stomata's dark conductance at the settled humidity.
     vpd_kpa = sat_vap_pres_pa(18.0) * (1 - plant.rh_pct / 100) / 1000
-    transp_w = params.transp_vpd_w_m2kpa * vpd_kpa * params.transp_night_factor
+    transp_w = params.transp_vpd_w_m2kpa * vpd_kpa * params.stomata_dark_w_m2 / params.stomata_half_w_m2
     expected_w = cover_w + leakage_w + soil_w + transp_w
     assert heat_w_m2 == pytest.approx(expected_w, rel=0.005)
     assert 180 < expected_w < 200  # and the hand figures are what we think they are

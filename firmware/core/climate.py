@@ -13,7 +13,7 @@
 # Time of day is local solar time.  tick() allocates nothing on MicroPython.
 
 from core.cascade import Cascade
-from core.fixed import FULL_SCALE, clamp, const, muldiv
+from core.fixed import FULL_SCALE, MILLI, clamp, const, muldiv
 from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
 
@@ -45,6 +45,25 @@ REVERSE_STOP_K = const(1000)  # ... and the air above vent sp - 1 K
 SCREEN_OPEN_W_M2 = const(50)  # an energy screen opens above this: the sun then brings more than it saves
 QUILT_OPEN_W_M2 = const(200)  # a solar greenhouse's opaque quilt waits for stronger sun
 SCREEN_COLD_C = const(12000)
+# The screen opens in steps so that the cold air above it drops in slowly:
+# first a gap, held a while, then a step at a time (Priva/Hoogendoorn practice).
+SCREEN_GAP = const(95000)  # closed 100 % -> 95 %: a 5 % gap
+SCREEN_GAP_HOLD_MS = const(600000)
+SCREEN_STEP = const(10000)
+SCREEN_STEP_MS = const(180000)
+# ... and it stops opening while the air is this far below the heating
+# setpoint (the heating cannot keep up), unless the sun is strong enough
+# that the crop's light matters more.
+SCREEN_HOLD_COLD_K = const(300)
+SCREEN_HOLD_MAX_W_M2 = const(150)
+# Feed-forward to the supply setpoint, a heating curve: supply = heating
+# setpoint + FF_OUTDOOR_PM/1000 K per K the outside is colder - FF_SUN_K
+# per 100 W/m2 of sun.  About half of what a screened Venlo house needs in
+# steady state (cover 4-8 W/m2K over pipes of ~10 W/m2K; 100 W/m2 outside
+# puts ~40 W/m2 into the air): the air loop trims the rest.
+FF_OUTDOOR_PM = const(500)
+FF_SUN_K = const(3000)
+FF_SUN_MAX_W_M2 = const(1500)
 
 # Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
 ALARM_AIR_HELD = const(1)
@@ -131,6 +150,10 @@ class Climate:
         self._air_missing_ms = 0
         self._hp_waiting_ms = 0
         self._outside_cooler = True
+        self.ff_outdoor_pm = FF_OUTDOOR_PM
+        self.ff_sun_k = FF_SUN_K
+        self._screen = 0
+        self._screen_wait_ms = 0
 
     def tick(self, time_of_day_ms, dt_ms):
         inp = self.inputs
@@ -192,7 +215,12 @@ class Climate:
             self.air_loop.set_auto()
         # Blind, the air loop sees "at setpoint", so its bumpless integral holds
         # the blind supply and the hand-back adds only the real error's P term.
-        heat_valve = self.heating.update(heat_sp, heat_sp if air is None else air, supply, dt_ms)
+        ff = heat_sp
+        if inp.outdoor_c is not None and inp.outdoor_c < heat_sp:
+            ff += muldiv(heat_sp - inp.outdoor_c, self.ff_outdoor_pm, MILLI)
+        if inp.radiation_w_m2 is not None and inp.radiation_w_m2 > 0:
+            ff -= muldiv(min(inp.radiation_w_m2, FF_SUN_MAX_W_M2), self.ff_sun_k, 100)
+        heat_valve = self.heating.update(heat_sp, heat_sp if air is None else air, supply, dt_ms, ff)
 
         # Cooling in sequence: vents while the outside is cooler, then fan-coils.
         vent = 0
@@ -260,14 +288,16 @@ class Climate:
         screen = 0
         if self.has_screen:
             radiation = inp.radiation_w_m2
-            threshold = self.screen_open_w_m2 // 2 if self.outputs.screen else self.screen_open_w_m2
+            # A closed screen waits for the full threshold; an open one closes below half.
+            threshold = self.screen_open_w_m2 if self._screen else self.screen_open_w_m2 // 2
             if radiation is None:
                 dark = not (DAY_START_MS <= time_of_day_ms < DAY_END_MS)
             else:
                 dark = radiation < threshold
             cold = inp.outdoor_c is None or inp.outdoor_c < SCREEN_COLD_C
-            if dark and cold:
-                screen = FULL_SCALE
+            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K
+            hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
+            screen = self._screen_position(dark and cold, hold, dt_ms)
 
         out.heat_valve = heat_valve
         out.cool_valve = cool_valve
@@ -282,6 +312,23 @@ class Climate:
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
         out.heat_pump_supply_c = min(self.heating.inner_setpoint + HEAT_PUMP_MARGIN_K, self.supply_max_c)
         return out
+
+    def _screen_position(self, close, hold, dt_ms):
+        """Closes at once; opens by a gap, then in steps, pausing while held."""
+        if close:
+            self._screen = FULL_SCALE
+            self._screen_wait_ms = 0
+        elif self._screen and not hold:
+            self._screen_wait_ms += dt_ms
+            if self._screen == FULL_SCALE:
+                self._screen = SCREEN_GAP
+                self._screen_wait_ms = 0
+            else:
+                hold_ms = SCREEN_GAP_HOLD_MS if self._screen == SCREEN_GAP else SCREEN_STEP_MS
+                if self._screen_wait_ms >= hold_ms:
+                    self._screen = max(0, self._screen - SCREEN_STEP)
+                    self._screen_wait_ms = 0
+        return self._screen
 
     def alarm_names(self, alarms):
         return [code for bit, code, _ in ALARM_TEXT if alarms & bit]
