@@ -16,6 +16,8 @@ from simple_pid import PID as SimplePID
 
 from core.climate import (
     ALARM_TEXT,
+    DAY_END_MS,
+    DAY_START_MS,
     QUILT_OPEN_W_M2,
     SCREEN_COLD_C,
     SCREEN_OPEN_W_M2,
@@ -72,6 +74,9 @@ class FirmwareController:
             reverse=scenario.cooling.heat_pump_reverse,
         )
 
+    def set_day(self, sunrise_ms, sunset_ms):
+        self.climate.set_day(sunrise_ms, sunset_ms)
+
     def step(self, time_of_day_s, meas, dt_s, commands):
         inp = self.climate.inputs
         inp.air_c = _milli(meas.air_c)
@@ -107,6 +112,10 @@ class _Baseline:
         self.screen_closed = False
         self.supply_max_c = scenario.heating.supply_max_c
         self._held = {}
+        self.day_ms = (DAY_START_MS, DAY_END_MS)
+
+    def set_day(self, sunrise_ms, sunset_ms):
+        self.day_ms = (sunrise_ms, sunset_ms)
 
     def held(self, name, value, default):
         if value is None:
@@ -115,7 +124,7 @@ class _Baseline:
         return value
 
     def setpoints_c(self, time_of_day_s):
-        heat_c = heating_setpoint(self.profile, int(time_of_day_s * MILLI)) / MILLI
+        heat_c = heating_setpoint(self.profile, int(time_of_day_s * MILLI), *self.day_ms) / MILLI
         return heat_c, heat_c + self.profile["vent_offset_k"] / MILLI
 
     def screen_pct(self, meas):

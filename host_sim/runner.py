@@ -2,10 +2,11 @@
 lockstep at the control period, and measures the result.
 
 The metrics judge every controller against the same crop setpoints (the
-heating setpoint schedule of core.climate and its ventilation offset): the
-air is "in band" between heating and ventilation setpoint, and its error is
-how far it is outside that band."""
+heating setpoint schedule of core.climate, its day from sunrise to sunset at
+the site, and its ventilation offset): the air is "in band" between heating
+and ventilation setpoint, and its error is how far it is outside that band."""
 
+import datetime
 import sys
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,18 @@ class RunResult:
     controller: str
     metrics: dict
     series: dict = field(default_factory=dict)
+
+
+def day_periods_ms(scenario, latitude, ticks):
+    """(sunrise, sunset) in ms of solar time for every day the run touches."""
+    start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
+    days = (start_s + ticks * scenario.control_period_s) // DAY_S + 1
+    periods = []
+    for day in range(days):
+        date = scenario.start.date() + datetime.timedelta(days=day)
+        sunrise_h, sunset_h = weather_mod.sunrise_sunset_h(latitude, date.timetuple().tm_yday)
+        periods.append((round(sunrise_h * 3600) * MILLI, round(sunset_h * 3600) * MILLI))
+    return periods
 
 
 def make_weather(scenario):
@@ -120,7 +133,8 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     period_s = scenario.control_period_s
     ticks = len(weather)
     start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
-    air0_c = heating_setpoint(profile, start_s * MILLI) / MILLI
+    periods = day_periods_ms(scenario, weather.latitude, ticks)
+    air0_c = heating_setpoint(profile, start_s * MILLI, *periods[0]) / MILLI
 
     plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
     sensors = SensorSet(scenario.seed, plant.air_c, plant.rh_pct, plant.water_c)
@@ -145,7 +159,12 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     series = {key: [] for key in SERIES_KEYS} if record else None
     wall_start = time.perf_counter()
 
+    day = -1
     for k in range(ticks):
+        if (start_s + k * period_s) // DAY_S != day:
+            day = (start_s + k * period_s) // DAY_S
+            day_start_ms, day_end_ms = periods[day]
+            controller.set_day(day_start_ms, day_end_ms)
         while next_event < len(events) and events[next_event][0] <= k:
             _, active, fault = events[next_event]
             _apply_fault(plant, sensors, fault, active)
@@ -168,7 +187,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
 
         # Metrics, on the true state after the step.
         air_c = plant.air_c
-        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
+        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI, day_start_ms, day_end_ms) / MILLI
         vent_sp_c = heat_sp_c + vent_offset_k
         deviation_k = heat_sp_c - air_c if air_c < heat_sp_c else max(0.0, air_c - vent_sp_c)
         iae_kh += deviation_k * period_s / 3600.0
@@ -237,7 +256,8 @@ def oracle_heat_kwh_m2(scenario, weather):
     profile = PROFILES[scenario.crop.kind]
     period_s = scenario.control_period_s
     start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
-    air0_c = heating_setpoint(profile, start_s * MILLI) / MILLI
+    periods = day_periods_ms(scenario, weather.latitude, len(weather))
+    air0_c = heating_setpoint(profile, start_s * MILLI, *periods[0]) / MILLI
     plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
     commands = Commands()
     vent_offset_k = profile["vent_offset_k"] / MILLI
@@ -245,8 +265,8 @@ def oracle_heat_kwh_m2(scenario, weather):
     t_out, sun, wind = weather.t_out_c, weather.global_w_m2, weather.wind_m_s
     out_vapour = outdoor_vapour_kg_m3(weather)
     for k in range(len(weather)):
-        time_of_day_s = (start_s + k * period_s) % DAY_S
-        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI) / MILLI
+        day, time_of_day_s = divmod(start_s + k * period_s, DAY_S)
+        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI, *periods[day]) / MILLI
         plant.ideal_band = (heat_sp_c, heat_sp_c + vent_offset_k)
         dark_and_cold = sun[k] < open_w_m2 and t_out[k] < SCREEN_COLD_C / MILLI
         commands.screen_pct = 100.0 if scenario.greenhouse.screen and dark_and_cold else 0.0

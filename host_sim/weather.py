@@ -124,6 +124,22 @@ def _elevation_deg(latitude, declination_deg, solar_hour):
     return 90.0 - np.degrees(zenith_rad)
 
 
+SUNRISE_ELEVATION_DEG = -0.833  # the sun's upper edge, lifted by refraction: sunrise as almanacs count it
+
+
+def sunrise_sunset_h(latitude, day_of_year):
+    """Solar-time hours of sunrise and sunset.  Polar day or night is
+    clipped to days of 1 to 22 hours (not the seed sites' concern)."""
+    declination_rad = math.radians(float(solar_declination_deg(day_of_year)))
+    latitude_rad = math.radians(latitude)
+    cos_half_day = (
+        math.sin(math.radians(SUNRISE_ELEVATION_DEG)) - math.sin(latitude_rad) * math.sin(declination_rad)
+    ) / (math.cos(latitude_rad) * math.cos(declination_rad))
+    half_day_h = math.degrees(math.acos(min(max(cos_half_day, -1.0), 1.0))) / DEG_PER_HOUR
+    half_day_h = min(max(half_day_h, 0.5), 11.0)
+    return 12.0 - half_day_h, 12.0 + half_day_h
+
+
 def clear_sky_global_w_m2(elevation_deg, altitude_m=0.0):
     """Clear-sky global horizontal irradiance, W/m2 (Ineichen-Perez without
     the Perez horizon enhancement); 0 with the sun below the horizon.  Higher

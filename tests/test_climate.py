@@ -192,3 +192,24 @@ def test_supply_setpoint_feeds_forward_outdoor_cold_and_sun():
     set_inputs(climate, air=19.0, outdoor=-5.0, radiation=200)
     sunny = run_for(climate, 1, start_ms=12 * HOUR_MS).supply_setpoint_c
     assert colder - sunny == pytest.approx(2 * FF_SUN_K, abs=300)  # 3 K per 100 W/m2
+
+
+def test_the_day_follows_sunrise_and_sunset_and_bad_times_change_nothing():
+    climate = make(air=17.0)
+    climate.set_day(7 * HOUR_MS + HOUR_MS // 4, 17 * HOUR_MS)  # a January day at Pingshuo
+
+    def setpoint_at(ms):
+        return climate.tick(ms, STEP_MS).heat_setpoint_c
+
+    assert setpoint_at(7 * HOUR_MS) == ROSE["heat_night_c"]
+    assert setpoint_at(9 * HOUR_MS) == ROSE["heat_day_c"]
+    assert setpoint_at(17 * HOUR_MS + HOUR_MS // 2) == (ROSE["heat_day_c"] + ROSE["heat_night_c"]) // 2
+    for sunrise_ms, sunset_ms, key in (
+        (-1, 17 * HOUR_MS, "sunrise_ms"),
+        (7 * HOUR_MS, 7 * HOUR_MS + HOUR_MS // 2, "sunset_ms"),  # the morning ramp would not end
+        (7 * HOUR_MS, 24 * HOUR_MS, "sunset_ms"),
+        (7.5, 17 * HOUR_MS, "sunrise_ms"),
+    ):
+        with pytest.raises(ValueError, match=key):
+            climate.set_day(sunrise_ms, sunset_ms)
+        assert (climate.day_start_ms, climate.day_end_ms) == (7 * HOUR_MS + HOUR_MS // 4, 17 * HOUR_MS)

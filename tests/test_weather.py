@@ -356,3 +356,15 @@ def test_corrupt_epw_files_name_the_line(tmp_path, epw_dir):
             weather.read_epw(path)
         assert str(error.value).startswith(f"{path}: "), case
         assert message in str(error.value), case
+
+
+def test_sunrise_and_sunset():
+    # Pingshuo at midwinter: the 9.4-hour day of test_midwinter_day_length_at_pingshuo, about noon.
+    sunrise_h, sunset_h = weather.sunrise_sunset_h(39.5, 355)
+    assert sunset_h - sunrise_h == pytest.approx(9.4, abs=0.05)
+    assert (sunrise_h + sunset_h) / 2 == pytest.approx(12.0)
+    assert weather.solar_elevation_deg(39.5, 355, sunrise_h) == pytest.approx(-0.833, abs=0.01)
+    # Equinox: about 12 hours everywhere (a little more: refraction and the sun's disc).
+    for latitude in (20.0, 36.6, 51.15):
+        sunrise_h, sunset_h = weather.sunrise_sunset_h(latitude, 80)
+        assert 12.0 < sunset_h - sunrise_h < 12.3

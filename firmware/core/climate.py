@@ -13,14 +13,15 @@
 # Time of day is local solar time.  tick() allocates nothing on MicroPython.
 
 from core.cascade import Cascade
-from core.fixed import FULL_SCALE, MILLI, clamp, const, muldiv
+from core.fixed import FULL_SCALE, MILLI, check_range, clamp, const, muldiv
 from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
 HOUR_MS = const(3600000)
-DAY_START_MS = const(21600000)  # 06:00 solar: heating setpoint ramps to day
-DAY_END_MS = const(64800000)  # 18:00 solar: ramps back to night
+DAY_MS = const(86400000)
+DAY_START_MS = const(21600000)  # 06:00 solar: the day begins (default; set_day() moves it to sunrise)
+DAY_END_MS = const(64800000)  # 18:00 solar: the night begins (default; set_day() moves it to sunset)
 RAMP_MS = const(3600000)  # setpoint ramps over one hour
 AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
 SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
@@ -84,18 +85,20 @@ ALARM_TEXT = (
 )
 
 
-def heating_setpoint(profile, time_of_day_ms):
-    """The crop's heating setpoint, with one-hour ramps at 06:00 and 18:00 solar."""
+def heating_setpoint(profile, time_of_day_ms, day_start_ms=DAY_START_MS, day_end_ms=DAY_END_MS):
+    """The crop's heating setpoint: one-hour ramps from night to day at
+    day_start_ms and back at day_end_ms (solar time of day; sunrise and
+    sunset where the node knows them)."""
     day = profile["heat_day_c"]
     night = profile["heat_night_c"]
     t = time_of_day_ms
-    if t < DAY_START_MS or t >= DAY_END_MS + RAMP_MS:
+    if t < day_start_ms or t >= day_end_ms + RAMP_MS:
         return night
-    if t < DAY_START_MS + RAMP_MS:
-        return night + muldiv(day - night, (t - DAY_START_MS) // MS_PER_S, RAMP_MS // MS_PER_S)
-    if t < DAY_END_MS:
+    if t < day_start_ms + RAMP_MS:
+        return night + muldiv(day - night, (t - day_start_ms) // MS_PER_S, RAMP_MS // MS_PER_S)
+    if t < day_end_ms:
         return day
-    return day - muldiv(day - night, (t - DAY_END_MS) // MS_PER_S, RAMP_MS // MS_PER_S)
+    return day - muldiv(day - night, (t - day_end_ms) // MS_PER_S, RAMP_MS // MS_PER_S)
 
 
 class Inputs:
@@ -154,6 +157,17 @@ class Climate:
         self.ff_sun_k = FF_SUN_K
         self._screen = 0
         self._screen_wait_ms = 0
+        self.day_start_ms = DAY_START_MS
+        self.day_end_ms = DAY_END_MS
+
+    def set_day(self, sunrise_ms, sunset_ms):
+        """The day period, solar time of day in ms: the caller works out
+        sunrise and sunset from latitude and date once a day (floats have no
+        place in the tick).  Both ramps must end inside the day."""
+        check_range("sunrise_ms", sunrise_ms, 0, DAY_MS - 2 * RAMP_MS)
+        check_range("sunset_ms", sunset_ms, sunrise_ms + RAMP_MS, DAY_MS - RAMP_MS)
+        self.day_start_ms = sunrise_ms
+        self.day_end_ms = sunset_ms
 
     def tick(self, time_of_day_ms, dt_ms):
         inp = self.inputs
@@ -161,7 +175,7 @@ class Climate:
         p = self.profile
         alarms = 0
 
-        heat_sp = heating_setpoint(p, time_of_day_ms)
+        heat_sp = heating_setpoint(p, time_of_day_ms, self.day_start_ms, self.day_end_ms)
         vent_sp = heat_sp + p["vent_offset_k"]
 
         # Air temperature, bridged for a while when the reading is missing.
@@ -291,7 +305,7 @@ class Climate:
             # A closed screen waits for the full threshold; an open one closes below half.
             threshold = self.screen_open_w_m2 if self._screen else self.screen_open_w_m2 // 2
             if radiation is None:
-                dark = not (DAY_START_MS <= time_of_day_ms < DAY_END_MS)
+                dark = not (self.day_start_ms <= time_of_day_ms < self.day_end_ms)
             else:
                 dark = radiation < threshold
             cold = inp.outdoor_c is None or inp.outdoor_c < SCREEN_COLD_C
