@@ -90,6 +90,7 @@ def table(figures):
             figures["three_point_update_us"],
             figures["three_point_update_bytes"],
         ),
+        ("climate tick, this core", figures["control_tick_us"], figures["control_tick_bytes"]),
     ]
     lines = [f"{'MicroPython unix port':32} {'us/call':>9} {'bytes/call':>11}"]
     lines += [f"{name:32} {us:9.2f} {nbytes:11.1f}" for name, us, nbytes in rows]

@@ -1,6 +1,7 @@
 # Runs under the MicroPython unix port (started by tools/bench.py): time and
 # heap bytes per update of the core's PID and of simple-pid 2.0.1, with the
-# same gains and the same measurement trace.  Prints one JSON object.
+# same gains and the same measurement trace, of the core's other blocks, and
+# of one full climate tick.  Prints one JSON object.
 
 import gc
 import json
@@ -10,6 +11,8 @@ import time
 from simple_pid import PID as SimplePID
 
 from core.cascade import Cascade
+from core.climate import Climate
+from core.crops import ROSE
 from core.pid import PID
 from core.three_point import ThreePointValve
 
@@ -59,6 +62,24 @@ def core_three_point():
     return step
 
 
+def control_tick():
+    # One full climate tick of a rose house on a winter morning: every loop,
+    # sequence, override and the screen run; the readings move each call.
+    climate = Climate(ROSE)
+    inp = climate.inputs
+    inp.rh_pct = 80000
+    inp.supply_c = 35000
+    inp.outdoor_c = -5000
+    inp.heat_pump_running = True
+
+    def step(k):
+        inp.air_c = TRACE_MC[k]
+        inp.radiation_w_m2 = k % 200
+        climate.tick(25200000 + k * 10000 % 3600000, 10000)
+
+    return step
+
+
 def bytes_per_call(step):
     step(0)
     gc.collect()
@@ -91,6 +112,7 @@ def main():
         ("simple_pid_update", simple_pid),
         ("cascade_update", core_cascade),
         ("three_point_update", core_three_point),
+        ("control_tick", control_tick),
     ):
         results[name + "_bytes"] = bytes_per_call(make())
         results[name + "_us"] = us_per_call(make())
