@@ -252,7 +252,8 @@ def oracle_heat_kwh_m2(scenario, weather):
     """Heat an ideal heater needs to hold the heating setpoint exactly, on the
     same weather: no valve, no sensor, no lag; vents shut and the excess above
     the ventilation setpoint removed for free; screen closed in the cold
-    dark.  A lower bound for any real controller's heat."""
+    dark and open otherwise.  The reference for heat use: a controller that
+    keeps the screen closed longer, or lets the air sag, can use a little less."""
     profile = PROFILES[scenario.crop.kind]
     period_s = scenario.control_period_s
     start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
