@@ -216,7 +216,9 @@ def synthetic(preset, start, days, step_s, seed, latitude=None, **overrides) -> 
     wind_spell = _ar1(rng, int(clock.t_s[-1] // HOUR_S) + 2, WIND_SPELL_PERSISTENCE, WIND_SPELL_LOG_SD)
     gusts = rng.normal(0.0, GUST_LOG_SD, len(clock.t_s))
 
-    k_day = np.clip(figures["clearness"] + CLEARNESS_DAY_SD * cloud_day, 0.0, 1.0)
+    # Never quite dark: the thickest overcast still lets diffuse light through,
+    # and a day at 0 could not be scaled toward the preset's clearness.
+    k_day = np.clip(figures["clearness"] + CLEARNESS_DAY_SD * cloud_day, MIN_CLEARNESS, 1.0)
     clear_w_m2 = _clear_sky_run(clock, start, latitude, altitude_m)
     global_w_m2 = clear_w_m2 * _sky_ratio(clock, figures["clearness"], k_day, passing, clear_w_m2)
     t_out_c = _temperature(clock, figures["t_mean_c"], figures["t_swing_c"], t_anomaly_k, k_day)
@@ -306,7 +308,8 @@ def _sky_ratio(clock, clearness, k_day, passing, clear_w_m2):
     k = k_day[clock.day]
     amplitude = PASSING_CLOUD_AMPLITUDE * 4.0 * k * (1.0 - k)
     ratio = k + amplitude * np.interp(clock.t_s / CLOUD_STEP_S, np.arange(len(passing)), passing)
-    return _match_mean(np.clip(ratio, 0.0, 1.0), clearness, min(MIN_CLEARNESS, clearness), 1.0, clear_w_m2)
+    floor = min(MIN_CLEARNESS, clearness)  # a passing cloud never blacks out the sky either
+    return _match_mean(np.clip(ratio, floor, 1.0), clearness, floor, 1.0, clear_w_m2)
 
 
 def _temperature(clock, t_mean_c, t_swing_c, t_anomaly_k, k_day):
