@@ -11,7 +11,7 @@ class Valve:
     band, so reversing direction costs a little travel: what a 3-way mixing
     valve with a linkage does."""
 
-    def __init__(self, travel_s, deadband=0.0, backlash=0.0, position=0.0):
+    def __init__(self, travel_s: float, deadband: float = 0.0, backlash: float = 0.0, position: float = 0.0):
         self.travel_s = travel_s
         self.deadband = deadband
         self.backlash = backlash
@@ -20,7 +20,7 @@ class Valve:
         self.stuck = False
         self.strokes = 0.0  # total stem travel, in full strokes
 
-    def step(self, command, dt_s):
+    def step(self, command: float, dt_s: float) -> float:
         command = min(max(command, 0.0), 1.0)
         error = command - self.motor
         if self.stuck or -self.deadband <= error <= self.deadband:
@@ -42,7 +42,7 @@ class Valve:
 class HeatPump:
     """On/off water-to-water heat pump with its own anti-short-cycle timers."""
 
-    def __init__(self, min_run_s=600.0, min_off_s=300.0):
+    def __init__(self, min_run_s: float = 600.0, min_off_s: float = 300.0):
         self.min_run_s = min_run_s
         self.min_off_s = min_off_s
         self.running = False
@@ -51,7 +51,7 @@ class HeatPump:
         self.starts = 0
         self._in_state_s = min_off_s
 
-    def step(self, want_on, want_cooling, source_ok, dt_s):
+    def step(self, want_on: bool, want_cooling: bool, source_ok: bool, dt_s: float) -> bool:
         self._in_state_s += dt_s
         if self.running and (self.tripped or not source_ok):
             self.running = False  # protection stops it at once

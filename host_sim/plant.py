@@ -167,10 +167,17 @@ class Energy:
 
 
 class Greenhouse:
-    def __init__(self, params, air_c=15.0, rh_pct=80.0, mass_c=None, deep_soil_c=12.0):
+    def __init__(
+        self,
+        params: PlantParams,
+        air_c: float = 15.0,
+        rh_pct: float = 80.0,
+        mass_c: float | None = None,
+        deep_soil_c: float = 12.0,
+    ):
         p = self.params = params
         self.air_c = air_c
-        self.mass_c = air_c if mass_c is None else mass_c
+        self.mass_c: float = air_c if mass_c is None else mass_c
         self.water_c = air_c
         self.vapour_kg_m3 = vapour_conc_kg_m3(sat_vap_pres_pa(air_c) * rh_pct / 100.0, air_c)
         self.deep_soil_c = deep_soil_c
@@ -185,12 +192,12 @@ class Greenhouse:
         self.heat_pump = HeatPump(p.hp_min_run_s, p.hp_min_off_s)
         self.mine_pump_tripped = False
         self.energy = Energy()
-        self._rh_for = None
+        self._rh_for: tuple[float, float] | None = None
         self._rh = 0.0
         self.air_sat_pa = 0.0
         # (low, high) air temperature held exactly by ideal, unbooked heating
         # and cooling: the oracle that gives the least heat a controller needs.
-        self.ideal_band = None
+        self.ideal_band: tuple[float, float] | None = None
         # Last step's flows, W/m2, for sensors and plots.
         self.heat_w_m2 = 0.0
         self.cool_w_m2 = 0.0
@@ -203,7 +210,7 @@ class Greenhouse:
         self.cooling_cop = p.carnot_fraction * evap_cool_k / (cond_cool_k - evap_cool_k)
 
     @property
-    def rh_pct(self):
+    def rh_pct(self) -> float:
         if self._rh_for != (self.air_c, self.vapour_kg_m3):  # cached: read by sensors and metrics
             self.air_sat_pa = sat_vap_pres_pa(self.air_c)
             vap_pres_pa = self.vapour_kg_m3 * WATER_VAPOUR_GAS_CONSTANT_J_KGK * (self.air_c + KELVIN)
@@ -218,7 +225,15 @@ class Greenhouse:
             + self.water_j_m2k * self.water_c
         )
 
-    def step(self, dt_s, out_c, out_vapour_kg_m3, global_w_m2, wind_m_s, commands):
+    def step(
+        self,
+        dt_s: float,
+        out_c: float,
+        out_vapour_kg_m3: float,
+        global_w_m2: float,
+        wind_m_s: float,
+        commands,
+    ) -> None:
         """Advance dt_s (any length: split into steps of MAX_STEP_S)."""
         if dt_s <= MAX_STEP_S:
             self._step(dt_s, out_c, out_vapour_kg_m3, global_w_m2, wind_m_s, commands)
@@ -228,7 +243,9 @@ class Greenhouse:
         for _ in range(steps):
             self._step(sub_s, out_c, out_vapour_kg_m3, global_w_m2, wind_m_s, commands)
 
-    def _step(self, dt_s, out_c, out_vapour, global_w_m2, wind_m_s, cmd):
+    def _step(
+        self, dt_s: float, out_c: float, out_vapour: float, global_w_m2: float, wind_m_s: float, cmd
+    ) -> None:
         p = self.params
         e = self.energy
         air_c = self.air_c

@@ -19,7 +19,7 @@ AIR_VOLUMETRIC_HEAT_J_M3K = AIR_DENSITY_KG_M3 * AIR_HEAT_CAPACITY_J_KGK
 _TABLE_MIN_C = -60.0
 _TABLE_MAX_C = 100.0
 _TABLE_STEP_C = 0.02
-_TABLE_PA = [
+_TABLE_PA: list[float] = [
     psychrolib.GetSatVapPres(_TABLE_MIN_C + i * _TABLE_STEP_C)
     for i in range(int((_TABLE_MAX_C - _TABLE_MIN_C) / _TABLE_STEP_C) + 2)
 ]
@@ -30,7 +30,7 @@ SAT_TABLE_C = [_TABLE_MIN_C + i * _TABLE_STEP_C for i in range(len(_TABLE_PA))]
 SAT_TABLE_PA = _TABLE_PA
 
 
-def sat_vap_pres_pa(temp_c):
+def sat_vap_pres_pa(temp_c: float) -> float:
     """Saturation vapour pressure over water/ice, Pa (psychrolib, tabulated)."""
     position = (min(max(temp_c, _TABLE_MIN_C), _TABLE_MAX_C) - _TABLE_MIN_C) / _TABLE_STEP_C
     index = int(position)
@@ -38,12 +38,12 @@ def sat_vap_pres_pa(temp_c):
     return low + (_TABLE_PA[index + 1] - low) * (position - index)
 
 
-def vapour_conc_kg_m3(vap_pres_pa, temp_c):
+def vapour_conc_kg_m3(vap_pres_pa: float, temp_c: float) -> float:
     """Water vapour density from its partial pressure (ideal gas)."""
     return vap_pres_pa / (WATER_VAPOUR_GAS_CONSTANT_J_KGK * (temp_c + KELVIN))
 
 
-def sat_vapour_conc_kg_m3(temp_c):
+def sat_vapour_conc_kg_m3(temp_c: float) -> float:
     return vapour_conc_kg_m3(sat_vap_pres_pa(temp_c), temp_c)
 
 

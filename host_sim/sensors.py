@@ -17,10 +17,19 @@ NOISE_CHUNK = 8640  # standard-normal draws made at once (numpy), a day at 10 s
 
 
 class Sensor:
-    def __init__(self, rng, noise_sd, lag_s, resolution, low, high, initial):
+    def __init__(
+        self,
+        rng: random.Random,
+        noise_sd: float,
+        lag_s: float,
+        resolution: float,
+        low: float,
+        high: float,
+        initial: float,
+    ) -> None:
         self.rng = rng
         self._normal = np.random.default_rng(rng.getrandbits(63))
-        self._noise = []
+        self._noise: list[float] = []
         self._next = 0
         self.noise_sd = noise_sd
         self.lag_s = lag_s
@@ -28,9 +37,9 @@ class Sensor:
         self.low = low  # the device's measuring range: readings are clipped to it
         self.high = high
         self.filtered = initial
-        self.fault = None
-        self.fault_value = None
-        self.stuck_at = None
+        self.fault: str | None = None
+        self.fault_value: float | None = None
+        self.stuck_at = initial
 
     def set_fault(self, kind, value):
         self.fault = kind
@@ -41,7 +50,7 @@ class Sensor:
         self.fault = None
         self.fault_value = None
 
-    def read(self, true_value, dt_s):
+    def read(self, true_value: float, dt_s: float) -> float | None:
         # The sensing element lags the true value (housing, thermal mass).
         if self.lag_s > 0.0:
             self.filtered += (true_value - self.filtered) * min(1.0, dt_s / self.lag_s)
@@ -59,9 +68,9 @@ class Sensor:
             if fault == "stuck":
                 value = self.stuck_at
             elif fault == "offset":
-                value += self.fault_value
+                value += self.fault_value or 0.0
             elif fault == "noise":
-                value += self.rng.gauss(0.0, self.fault_value)
+                value += self.rng.gauss(0.0, self.fault_value or 0.0)
             elif fault == "spike" and self.rng.random() < SPIKE_PROBABILITY:
                 value += SPIKE_DEFAULT if self.fault_value is None else self.fault_value
         value = min(max(value, self.low), self.high)
@@ -84,14 +93,22 @@ class Measurements:
     )
 
     def __init__(self):
-        for name in self.__slots__:
-            setattr(self, name, None)
+        # Spelled out, not a loop over __slots__: the compiled build needs each attribute named.
+        self.air_c = None
+        self.air_rh_pct = None
+        self.supply_c = None
+        self.radiation_w_m2 = None
+        self.outdoor_c = None
+        self.outdoor_rh_pct = None
+        self.wind_m_s = None
+        self.heat_pump_running = None
+        self.mine_flow_ok = None
 
 
 class SensorSet:
     """The node's sensors, as fitted on the reference rose house."""
 
-    def __init__(self, seed, air_c, rh_pct, water_c):
+    def __init__(self, seed: int, air_c: float, rh_pct: float, water_c: float) -> None:
         rng = random.Random(seed)
         # SHT4x-class air sensor in an aspirated screen: +-0.1 K, 0.01 resolution, ~1 min lag.
         self.air = Sensor(rng, 0.05, 60.0, 0.01, -40.0, 125.0, air_c)

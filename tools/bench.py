@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import simple_pid
@@ -29,19 +28,22 @@ MICROPYTHON = Path(sys.executable).parent / "micropython"
 SIM_YEAR_GOAL_S = 60
 
 
-def sim_year(days, controller):
+def sim_year(days, controller, native=True):
     """Wall time of a simulated run of the default scenario on CPython, one core,
-    scaled to 365 days when fewer are asked for."""
-    sys.path[:0] = [str(REPO), str(REPO / "firmware")]
-    import host_sim  # noqa: F401
-    from host_sim.runner import make_weather, run
-    from host_sim.scenario import load_scenario
-
-    scenario = load_scenario("zichuan-rose-winter").replace(days=days)
-    start = time.perf_counter()
-    weather = make_weather(scenario)
-    result = run(scenario, controller, weather=weather)
-    return (time.perf_counter() - start) * 365 / days, result.metrics["ticks"]
+    scaled to 365 days when fewer are asked for; in a fresh process, with the
+    compiled build (tools/build_native.py) or as plain Python."""
+    env = dict(os.environ, HOST_SIM_NATIVE="1" if native else "0")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "bench_sim.py"), str(days), controller],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"simulator run failed:\n{result.stdout}{result.stderr}")
+    figures = json.loads(result.stdout)
+    return figures["wall_s"] * 365 / days, figures["ticks"], figures["native"]
 
 
 def run(calls, rounds):
@@ -115,15 +117,22 @@ def main():
     figures = run(args.calls, args.rounds)
     print(table(figures))
     # The simulator: weather, plant, sensors, controller and metrics, 10 s steps.
+    # The simulator: weather, plant, sensors, controller and metrics, 10 s steps,
+    # as `make` builds it (compiled hot path) and as plain Python.
     figures["sim_days"] = args.sim_days
-    figures["sim_year_s"], ticks = sim_year(args.sim_days, "firmware")
-    figures["sim_year_bang_bang_s"], _ = sim_year(args.sim_days, "bang_bang")
+    figures["sim_year_s"], ticks, figures["sim_native"] = sim_year(args.sim_days, "firmware")
+    figures["sim_year_pure_s"], _, _ = sim_year(args.sim_days, "firmware", native=False)
+    figures["sim_year_bang_bang_s"], _, _ = sim_year(args.sim_days, "bang_bang")
     figures["sim_tick_us"] = figures["sim_year_s"] / (ticks * 365 / args.sim_days) * 1e6
     figures["sim_year_ratio_to_goal"] = figures["sim_year_s"] / SIM_YEAR_GOAL_S
+    figures["sim_native_ratio_to_pure"] = figures["sim_year_s"] / figures["sim_year_pure_s"]
+    build = "compiled hot path" if figures["sim_native"] else "plain Python: no current native build"
     print(
-        f"simulator, a year at 10 s on CPython: {figures['sim_year_s']:.0f} s with the firmware controller "
-        f"({figures['sim_tick_us']:.0f} us a tick), {figures['sim_year_bang_bang_s']:.0f} s with bang_bang; "
-        f"goal {SIM_YEAR_GOAL_S} s (x{figures['sim_year_ratio_to_goal']:.2f})"
+        f"simulator, a year at 10 s on CPython ({build}): {figures['sim_year_s']:.0f} s with the firmware "
+        f"controller ({figures['sim_tick_us']:.0f} us a tick), goal {SIM_YEAR_GOAL_S} s "
+        f"(x{figures['sim_year_ratio_to_goal']:.2f}); plain Python {figures['sim_year_pure_s']:.0f} s "
+        f"(compiled x{figures['sim_native_ratio_to_pure']:.2f}); "
+        f"bang_bang {figures['sim_year_bang_bang_s']:.0f} s"
         + ("" if args.sim_days == 365 else f"  [scaled from {args.sim_days:g} days]")
     )
     if args.json:

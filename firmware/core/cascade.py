@@ -24,7 +24,15 @@ class Cascade:
         check_range("inner_sp_max", inner_sp_max, inner_sp_min, SIGNAL_MAX)
         self.outer.set_limits(inner_sp_min, inner_sp_max)
 
-    def update(self, setpoint, outer_measurement, inner_measurement, dt_ms, outer_ff=0, inner_ff=0):
+    def update(
+        self,
+        setpoint: int,
+        outer_measurement: int,
+        inner_measurement: int,
+        dt_ms: int,
+        outer_ff: int = 0,
+        inner_ff: int = 0,
+    ) -> int:
         """One step of both loops; returns the inner output."""
         outer = self.outer
         inner = self.inner
@@ -44,5 +52,5 @@ class Cascade:
         return inner.update(self.inner_setpoint, inner_measurement, dt_ms, inner_ff)
 
     @property
-    def tracking(self):
+    def tracking(self) -> bool:
         return self._tracking and self.outer.mode == TRACK

@@ -85,7 +85,9 @@ ALARM_TEXT = (
 )
 
 
-def heating_setpoint(profile, time_of_day_ms, day_start_ms=DAY_START_MS, day_end_ms=DAY_END_MS):
+def heating_setpoint(
+    profile: dict, time_of_day_ms: int, day_start_ms: int = DAY_START_MS, day_end_ms: int = DAY_END_MS
+) -> int:
     """The crop's heating setpoint: one-hour ramps from night to day at
     day_start_ms and back at day_end_ms (solar time of day; sunrise and
     sunset where the node knows them)."""
@@ -113,7 +115,7 @@ class Inputs:
 
 
 class Outputs:
-    def __init__(self):
+    def __init__(self) -> None:
         self.heat_valve = 0
         self.cool_valve = 0
         self.vent = 0
@@ -131,7 +133,7 @@ class Climate:
     def __init__(
         self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
         screen_open_w_m2=SCREEN_OPEN_W_M2,
-    ):  # fmt: skip
+    ) -> None:  # fmt: skip
         self.profile = profile
         self.supply_max_c = profile["supply_max_c"] if supply_max_c is None else supply_max_c
         self.has_vents = vents
@@ -149,7 +151,7 @@ class Climate:
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
         self.heat_pump = MinOnOff(HEAT_PUMP_MIN_RUN_MS, HEAT_PUMP_MIN_OFF_MS)
-        self._last_air_c = None
+        self._last_air_c: int | None = None
         self._air_missing_ms = 0
         self._hp_waiting_ms = 0
         self._outside_cooler = True
@@ -169,7 +171,7 @@ class Climate:
         self.day_start_ms = sunrise_ms
         self.day_end_ms = sunset_ms
 
-    def tick(self, time_of_day_ms, dt_ms):
+    def tick(self, time_of_day_ms: int, dt_ms: int) -> "Outputs":
         inp = self.inputs
         out = self.outputs
         p = self.profile
@@ -327,7 +329,7 @@ class Climate:
         out.heat_pump_supply_c = min(self.heating.inner_setpoint + HEAT_PUMP_MARGIN_K, self.supply_max_c)
         return out
 
-    def _screen_position(self, close, hold, dt_ms):
+    def _screen_position(self, close: bool, hold: bool, dt_ms: int) -> int:
         """Closes at once; opens by a gap, then in steps, pausing while held."""
         if close:
             self._screen = FULL_SCALE

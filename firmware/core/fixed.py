@@ -26,7 +26,7 @@ try:
     from micropython import const
 except ImportError:  # CPython
 
-    def const(value):
+    def const(value: int) -> int:
         return value
 
 
@@ -45,7 +45,7 @@ MULDIV_MAX = const(500000000)  # muldiv saturates here
 SMALL_INT_MAX = const(1073741823)  # 2**30 - 1: MicroPython's small-int limit
 
 
-def clamp(value, low, high):
+def clamp(value: int, low: int, high: int) -> int:
     if value < low:
         return low
     if value > high:
@@ -62,7 +62,7 @@ def check_range(name, value, low, high):
     return value
 
 
-def muldiv(a, b, c):
+def muldiv(a: int, b: int, c: int) -> int:
     """floor(a * b / c) for |a| <= SIGNAL_MAX, 0 <= b <= MICRO, 0 < c <= MICRO.
 
     b is split as b_hi * 1000 + b_lo; each partial product and remainder
@@ -86,12 +86,12 @@ def muldiv(a, b, c):
     return clamp(q1 * MILLI + q2 + q3, -MULDIV_MAX, MULDIV_MAX)
 
 
-def div_micro(num, den):
+def div_micro(num: int, den: int) -> int:
     """num / den as a micro fraction: floor(num * 1e6 / den), saturating."""
     return muldiv(num, MICRO, den)
 
 
-def mul_micro(x, gain_u):
+def mul_micro(x: int, gain_u: int) -> int:
     """floor(x * gain_u / 1e6) for |x| <= SIGNAL_MAX, 0 <= gain_u <= GAIN_U_MAX.
 
     gain_u is split into three decimal limbs (units, milli, micro); each
@@ -110,15 +110,15 @@ class Accumulator:
     """An integer sum with an exact micro remainder, so that many small
     increments (a slow integral, a long filter) are never rounded away."""
 
-    def __init__(self, value=0):
+    def __init__(self, value: int = 0) -> None:
         self.value = value
         self.frac_u = 0  # 0..MICRO-1, in millionths of one count
 
-    def reset(self, value):
+    def reset(self, value: int) -> None:
         self.value = value
         self.frac_u = 0
 
-    def add_product(self, x, gain_u):
+    def add_product(self, x: int, gain_u: int) -> int:
         """value += x * gain_u / 1e6 exactly; returns the whole counts added.
 
         Same limbs as mul_micro; the remainders are carried, not dropped.

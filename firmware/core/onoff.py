@@ -18,7 +18,7 @@ class MinOnOff:
         self.on = False
         self.elapsed_ms = min_off_ms  # a fresh node may switch on at once
 
-    def update(self, want, dt_ms):
+    def update(self, want: bool, dt_ms: int) -> bool:
         """dt_ms: time since the last call, during which .on was held."""
         self.elapsed_ms = min(self.elapsed_ms + clamp(dt_ms, 0, DT_MAX_MS), TIME_MAX_MS)
         if want != self.on:
@@ -45,7 +45,7 @@ class TwoPosition:
         self.timer = MinOnOff(min_on_ms, min_off_ms)
 
     @property
-    def on(self):
+    def on(self) -> bool:
         return self.timer.on
 
     def update(self, setpoint, measurement, dt_ms):

@@ -53,7 +53,7 @@ class PID:
         rate_per_s=0,
         tf_ms=0,
         direct=False,
-    ):
+    ) -> None:
         self.kp_m = 0
         self.ki_m = 0
         self.kd_m = 0
@@ -152,7 +152,7 @@ class PID:
 
     # -- the control step --
 
-    def update(self, setpoint, measurement, dt_ms, ff=0):
+    def update(self, setpoint: int, measurement: int, dt_ms: int, ff: int = 0) -> int:
         """One control step; returns the output (signal counts)."""
         # Inline clamps and skipped zero terms: this is the hot path on the node.
         if setpoint > SIGNAL_MAX or setpoint < -SIGNAL_MAX:
@@ -245,7 +245,7 @@ class PID:
 
     # -- internals --
 
-    def _gap(self, error):
+    def _gap(self, error: int) -> int:
         # Deadband as a gap: zero inside, continuous at the edges (no bump).
         band = self.deadband
         if error > band:
@@ -254,7 +254,7 @@ class PID:
             return error + band
         return 0
 
-    def _derivative(self, pv_step):
+    def _derivative(self, pv_step: int) -> int:
         return clamp(-self.sign * mul_micro(pv_step, self._kd_step_u), -TERM_MAX, TERM_MAX)
 
     def _shift_integral(self, amount):
