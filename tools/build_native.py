@@ -31,6 +31,7 @@ MODULES = (
     ("firmware/core", "pid"),
     ("firmware/core", "onoff"),
     ("firmware/core", "cascade"),
+    ("firmware/core", "settings"),
     ("firmware/core", "climate"),
     ("host_sim", "psychro"),
     ("host_sim", "actuators"),

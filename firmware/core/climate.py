@@ -16,6 +16,7 @@ from core.cascade import Cascade
 from core.fixed import FULL_SCALE, MILLI, check_range, clamp, const, muldiv
 from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
+from core.settings import CROP, GAIN, entry
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
 HOUR_MS = const(3600000)
@@ -134,7 +135,7 @@ class Climate:
         self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
         screen_open_w_m2=SCREEN_OPEN_W_M2,
     ) -> None:  # fmt: skip
-        self.profile = profile
+        self.profile = dict(profile)  # a copy: settings change this house's crop, not the shared one
         self.supply_max_c = profile["supply_max_c"] if supply_max_c is None else supply_max_c
         self.has_vents = vents
         self.has_fan_coils = fan_coils
@@ -155,12 +156,70 @@ class Climate:
         self._air_missing_ms = 0
         self._hp_waiting_ms = 0
         self._outside_cooler = True
+        # Settings (core/settings.py names them, with ranges and units).
         self.ff_outdoor_pm = FF_OUTDOOR_PM
         self.ff_sun_k = FF_SUN_K
+        self.vent_share = VENT_SHARE
+        self.hp_on_demand = HEAT_PUMP_ON_DEMAND
+        self.hp_off_demand = HEAT_PUMP_OFF_DEMAND
+        self.hp_margin_k = HEAT_PUMP_MARGIN_K
+        self.humidity_pipe_per_pct = HUMIDITY_PIPE_PER_PCT
+        self.humidity_vent_per_pct = HUMIDITY_VENT_PER_PCT
+        self.humidity_vent_max = HUMIDITY_VENT_MAX
+        self.screen_cold_c = SCREEN_COLD_C
+        self.air_hold_ms = AIR_HOLD_MS
         self._screen = 0
         self._screen_wait_ms = 0
         self.day_start_ms = DAY_START_MS
         self.day_end_ms = DAY_END_MS
+
+    # -- settings (validated; a bad value raises ValueError and changes nothing) --
+
+    def get(self, key):
+        """A setting's value, in the core's scale (core/settings.py)."""
+        target = entry(key)[1]
+        if target.startswith(CROP):
+            return self.profile[target[len(CROP) :]]
+        if target.startswith(GAIN):
+            loop, gain = target[len(GAIN) :].split(".")
+            return getattr(getattr(self, loop), gain)
+        return getattr(self, target)
+
+    def set(self, key, value):
+        _, target, low, high, scale, unit, _ = entry(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValueError(
+                "%s must be an integer in %d..%d (%g..%g %s), got %r"
+                % (key, low, high, low / scale, high / scale, unit, value)
+            )
+        before = self.get(key)
+        self._put(target, value)
+        problem = self._inconsistency()
+        if problem:
+            self._put(target, before)
+            raise ValueError("%s = %d refused: %s" % (key, value, problem))
+
+    def _put(self, target, value):
+        if target.startswith(CROP):
+            self.profile[target[len(CROP) :]] = value
+        elif target.startswith(GAIN):
+            name, gain = target[len(GAIN) :].split(".")
+            loop = getattr(self, name)
+            gains = {"kp_m": loop.kp_m, "ki_m": loop.ki_m, "kd_m": loop.kd_m}
+            gains[gain] = value
+            loop.set_gains(gains["kp_m"], gains["ki_m"], gains["kd_m"])  # bumpless
+        else:
+            setattr(self, target, value)
+
+    def _inconsistency(self):
+        p = self.profile
+        if p["air_min_c"] >= p["air_max_c"]:
+            return "air.min_c must stay below air.max_c"
+        if p["vpd_min_kpa"] >= p["vpd_max_kpa"]:
+            return "vpd.min_kpa must stay below vpd.max_kpa"
+        if self.hp_off_demand >= self.hp_on_demand:
+            return "hp.off_pct must stay below hp.on_pct"
+        return None
 
     def set_day(self, sunrise_ms, sunset_ms):
         """The day period, solar time of day in ms: the caller works out
@@ -186,7 +245,7 @@ class Climate:
             self._air_missing_ms = min(self._air_missing_ms + dt_ms, HOUR_MS)
             air = self._last_air_c
             alarms |= ALARM_AIR_HELD
-            if air is None or self._air_missing_ms > AIR_HOLD_MS:
+            if air is None or self._air_missing_ms > self.air_hold_ms:
                 air = None
                 alarms |= ALARM_AIR_FAILED
         else:
@@ -207,8 +266,10 @@ class Climate:
         # Heating cascade.
         supply_floor = SUPPLY_MIN_C
         if rh_excess and air is not None and not coil_dehumidify:
-            supply_floor = clamp(air + HUMIDITY_PIPE_PER_PCT * rh_excess, SUPPLY_MIN_C, self.supply_max_c)
-        if supply_floor != self.air_loop.out_min:
+            supply_floor = clamp(
+                air + self.humidity_pipe_per_pct * rh_excess, SUPPLY_MIN_C, self.supply_max_c
+            )
+        if supply_floor != self.air_loop.out_min or self.supply_max_c != self.air_loop.out_max:
             self.heating.set_inner_range(supply_floor, self.supply_max_c)
         # Heating rests (valve shut, its loop tracking) when the air is warm
         # and no minimum pipe is asked for: no keeping the pipe warm in summer.
@@ -249,7 +310,7 @@ class Climate:
             elif outdoor > air + VENTS_USEFUL_BAND_K:
                 self._outside_cooler = False
             if self.has_vents and (self._outside_cooler or not self.has_fan_coils):
-                share = VENT_SHARE if self.has_fan_coils else FULL_SCALE
+                share = self.vent_share if self.has_fan_coils else FULL_SCALE
                 vent = muldiv(min(demand, share), FULL_SCALE, share)
                 if self.has_fan_coils and demand > share:
                     cool_valve = muldiv(demand - share, FULL_SCALE, FULL_SCALE - share)
@@ -257,7 +318,7 @@ class Climate:
                 cool_valve = demand
             mild = inp.outdoor_c is not None and inp.outdoor_c > p["air_min_c"] - HUMIDITY_VENT_COLD_K
             if rh_excess and self.has_vents and mild:
-                vent = max(vent, min(HUMIDITY_VENT_PER_PCT * rh_excess, HUMIDITY_VENT_MAX))
+                vent = max(vent, min(self.humidity_vent_per_pct * rh_excess, self.humidity_vent_max))
             if coil_dehumidify:
                 cool_valve = max(cool_valve, min(HUMIDITY_COIL_PER_PCT * rh_excess, FULL_SCALE))
         if heat_valve > 0:
@@ -285,7 +346,7 @@ class Climate:
             want_cooling = cool_valve > REVERSE_KEEP and air > vent_sp - REVERSE_STOP_K
         else:
             want_cooling = cool_valve >= FULL_SCALE and air > vent_sp + REVERSE_START_K
-        threshold = HEAT_PUMP_OFF_DEMAND if self.heat_pump.on else HEAT_PUMP_ON_DEMAND
+        threshold = self.hp_off_demand if self.heat_pump.on else self.hp_on_demand
         want_hp = heat_valve > threshold or want_cooling
         if not inp.mine_flow_ok:
             alarms |= ALARM_NO_MINE_WATER
@@ -310,7 +371,7 @@ class Climate:
                 dark = not (self.day_start_ms <= time_of_day_ms < self.day_end_ms)
             else:
                 dark = radiation < threshold
-            cold = inp.outdoor_c is None or inp.outdoor_c < SCREEN_COLD_C
+            cold = inp.outdoor_c is None or inp.outdoor_c < self.screen_cold_c
             losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K
             hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
             screen = self._screen_position(dark and cold, hold, dt_ms)
@@ -326,7 +387,7 @@ class Climate:
         out.vent_setpoint_c = vent_sp
         out.supply_setpoint_c = self.heating.inner_setpoint
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
-        out.heat_pump_supply_c = min(self.heating.inner_setpoint + HEAT_PUMP_MARGIN_K, self.supply_max_c)
+        out.heat_pump_supply_c = min(self.heating.inner_setpoint + self.hp_margin_k, self.supply_max_c)
         return out
 
     def _screen_position(self, close: bool, hold: bool, dt_ms: int) -> int:

@@ -1,0 +1,99 @@
+# The climate controller's settings: one schema, the single place that says
+# which parameters exist, their range, unit and meaning.  The REPL tuning
+# object (gh.get/gh.set/gh.help), the config file and the simulator all go
+# through it.
+#
+# Each entry: (key, target, low, high, scale, unit, meaning).
+#   target  where the value lives in a Climate:
+#             "crop.<name>"       the crop profile (defaults from core/crops.py)
+#             "gain.<loop>.<g>"   a PID gain of loop air_loop, supply_loop or cool_loop
+#             "<attribute>"       an attribute of the Climate
+#   low, high, and the stored value are in the core's scales (core/fixed.py);
+#   scale is how many of those make one `unit`: air.day_c = 20500 is 20.5 degC.
+
+CROP = "crop."
+GAIN = "gain."
+
+SCHEMA = (
+    # Crop setpoints and limits (crop profile; core/crops.py gives the sources).
+    ("air.day_c", "crop.heat_day_c", 5000, 35000, 1000, "degC", "heating setpoint by day"),
+    ("air.night_c", "crop.heat_night_c", 5000, 35000, 1000, "degC", "heating setpoint by night"),
+    ("air.vent_offset_k", "crop.vent_offset_k", 500, 10000, 1000, "K", "ventilation setpoint above heating"),
+    (
+        "air.min_c",
+        "crop.air_min_c",
+        0,
+        25000,
+        1000,
+        "degC",
+        "frost override below this: full heat, vents shut",
+    ),
+    ("air.max_c", "crop.air_max_c", 20000, 45000, 1000, "degC", "overheat override above this: full cooling"),
+    ("rh.max_pct", "crop.rh_max_pct", 50000, 100000, 1000, "%", "RH above this dehumidifies"),
+    ("vpd.min_kpa", "crop.vpd_min_kpa", 0, 3000, 1000, "kPa", "VPD band, lower edge"),
+    ("vpd.max_kpa", "crop.vpd_max_kpa", 100, 5000, 1000, "kPa", "VPD band, upper edge"),
+    # Heating: air -> supply-water setpoint -> mixing valve.
+    ("air.heat.kp", "gain.air_loop.kp_m", 0, 20000, 1000, "K/K", "air loop: supply K per K of air error"),
+    ("air.heat.ki", "gain.air_loop.ki_m", 0, 1000, 1000, "K/(K s)", "air loop: integral gain"),
+    ("supply.kp", "gain.supply_loop.kp_m", 0, 50000, 1000, "%/K", "mixing valve: % per K of supply error"),
+    ("supply.ki", "gain.supply_loop.ki_m", 0, 5000, 1000, "%/(K s)", "mixing valve: integral gain"),
+    (
+        "supply.max_c",
+        "supply_max_c",
+        25000,
+        80000,
+        1000,
+        "degC",
+        "highest supply water, also the heat pump's",
+    ),
+    ("ff.outdoor_k_per_k", "ff_outdoor_pm", 0, 3000, 1000, "K/K", "supply rise per K the outside is colder"),
+    ("ff.sun_k_per_100w", "ff_sun_k", 0, 20000, 1000, "K", "supply drop per 100 W/m2 of sun"),
+    # Cooling: demand above the ventilation setpoint, vents first, then fan-coils.
+    (
+        "cool.kp",
+        "gain.cool_loop.kp_m",
+        0,
+        100000,
+        1000,
+        "%/K",
+        "cooling demand per K above the vent setpoint",
+    ),
+    ("cool.ki", "gain.cool_loop.ki_m", 0, 5000, 1000, "%/(K s)", "cooling demand: integral gain"),
+    (
+        "vent.share_pct",
+        "vent_share",
+        10000,
+        90000,
+        1000,
+        "%",
+        "cooling demand the vents take before fan-coils",
+    ),
+    # Heat pump.
+    ("hp.on_pct", "hp_on_demand", 1000, 50000, 1000, "%", "heating valve above this starts the heat pump"),
+    ("hp.off_pct", "hp_off_demand", 0, 20000, 1000, "%", "heating valve below this lets it stop"),
+    ("hp.margin_k", "hp_margin_k", 1000, 15000, 1000, "K", "leaving water above the supply setpoint"),
+    # Humidity.
+    ("rh.pipe_k_per_pct", "humidity_pipe_per_pct", 0, 10, 1, "K/%", "minimum supply rise per % RH above max"),
+    ("rh.vent_pct_per_pct", "humidity_vent_per_pct", 0, 20, 1, "%/%", "vent crack per % RH above max"),
+    ("rh.vent_max_pct", "humidity_vent_max", 0, 50000, 1000, "%", "largest humidity vent crack"),
+    # Screen or quilt.
+    ("screen.open_w_m2", "screen_open_w_m2", 0, 1000, 1, "W/m2", "opens above this sun, closes below half"),
+    ("screen.cold_c", "screen_cold_c", -20000, 30000, 1000, "degC", "closes at night when outside is colder"),
+    # Sensor fallback.
+    ("air.hold_s", "air_hold_ms", 0, 3600000, 1000, "s", "a missing air reading is bridged this long"),
+)
+
+KEYS = tuple(entry[0] for entry in SCHEMA)
+
+
+def entry(key):
+    """The schema entry of key; a ValueError naming the key and the known keys
+    of its group (the part before the first dot) otherwise."""
+    for item in SCHEMA:
+        if item[0] == key:
+            return item
+    if not isinstance(key, str):
+        raise ValueError("setting keys are strings, got %r" % (key,))
+    group = key.split(".")[0] + "."
+    near = [k for k in KEYS if k.startswith(group)] or KEYS
+    raise ValueError("unknown setting %r; known: %s" % (key, ", ".join(near)))

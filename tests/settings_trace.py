@@ -1,0 +1,40 @@
+# Settings of the climate controller, exercised the same way under CPython
+# (imported by test_settings.py) and the MicroPython unix port (stdout: JSON):
+# every key read, set to both ends of its range, and refused bad values, with
+# the error texts, so both interpreters must agree on values and messages.
+
+import json
+
+from core.climate import Climate
+from core.crops import ROSE
+from core.settings import KEYS, SCHEMA
+
+BAD_VALUES = (-1000000000, 1000000000, 7.5, True, "20", None)
+
+
+def snapshot(climate):
+    return [climate.get(key) for key in KEYS]
+
+
+def run():
+    results = []
+    for key, _, low, high, _, _, _ in SCHEMA:
+        climate = Climate(ROSE)
+        before = snapshot(climate)
+        for value in (low, high) + BAD_VALUES:
+            try:
+                climate.set(key, value)
+                results.append([key, repr(value), "ok", climate.get(key)])
+            except ValueError as error:
+                results.append([key, repr(value), str(error), snapshot(climate) == before])
+            before = snapshot(climate)
+    for key in ("air.dya_c", "nothing", 5):
+        try:
+            Climate(ROSE).get(key)
+        except ValueError as error:
+            results.append([repr(key), str(error)])
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(run()))
