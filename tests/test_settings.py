@@ -79,14 +79,16 @@ def test_settings_act_on_the_control():
     for house in (climate, twin):
         for _ in range(60):
             tick(house)
-        house.set("air.day_c", 22 * MILLI)
-        assert tick(house).heat_setpoint_c == 22000
+        house.set("air.day_c", 21 * MILLI)
+        assert tick(house).heat_setpoint_c == 21000
     # A gain change is bumpless: on the step it takes effect the supply
     # setpoint is the unchanged twin's; afterwards the higher gain acts.
     climate.set("air.heat.kp", 6000)
     assert climate.air_loop.kp_m == 6000
+    # (Readings change by less than the 2 K a step the spike check allows.)
     assert abs(tick(climate).supply_setpoint_c - tick(twin).supply_setpoint_c) <= 1
-    assert tick(climate, air=17.0).supply_setpoint_c - tick(twin, air=17.0).supply_setpoint_c > 2000
+    # Then, the error halved, the doubled gain takes back twice as much.
+    assert tick(twin, air=19.5).supply_setpoint_c - tick(climate, air=19.5).supply_setpoint_c > 4000
     # Feed-forward off: the outdoor temperature no longer moves the supply setpoint at once.
     climate.set("ff.outdoor_k_per_k", 0)
     before = tick(climate).supply_setpoint_c

@@ -13,9 +13,10 @@
 # Time of day is local solar time.  tick() allocates nothing on MicroPython.
 
 from core.cascade import Cascade
-from core.fixed import FULL_SCALE, MILLI, check_range, clamp, const, muldiv
+from core.fixed import FULL_SCALE, MILLI, SIGNAL_MAX, check_range, clamp, const, muldiv
 from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
+from core.plausible import Plausible
 from core.settings import CROP, GAIN, entry
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
@@ -75,6 +76,15 @@ ALARM_FROST = const(8)
 ALARM_OVERHEAT = const(16)
 ALARM_NO_MINE_WATER = const(32)
 ALARM_HEAT_PUMP = const(64)
+ALARM_RH_SENSOR = const(128)
+ALARM_RADIATION_SENSOR = const(256)
+ALARM_AIR_SPIKE = const(512)
+ALARM_RH_SPIKE = const(1024)
+ALARM_SUPPLY_SPIKE = const(2048)
+ALARM_AIR_FROZEN = const(4096)
+ALARM_RH_FROZEN = const(8192)
+ALARM_SUPPLY_FROZEN = const(16384)
+ALARM_HEATING_DEVIATION = const(32768)
 ALARM_TEXT = (
     (ALARM_AIR_HELD, "air_held", "air temperature missing: holding the last reading"),
     (ALARM_AIR_FAILED, "air_failed", "air temperature missing too long: safe heating, vents shut"),
@@ -83,7 +93,32 @@ ALARM_TEXT = (
     (ALARM_OVERHEAT, "overheat", "air above the crop maximum: vents open, heating off"),
     (ALARM_NO_MINE_WATER, "no_mine_water", "no mine-water flow: heat pump held off"),
     (ALARM_HEAT_PUMP, "heat_pump", "heat pump asked to run but not running"),
+    (ALARM_RH_SENSOR, "rh_sensor", "humidity missing: no dehumidifying"),
+    (
+        ALARM_RADIATION_SENSOR,
+        "radiation_sensor",
+        "radiation missing: screen by the clock, no sun feed-forward",
+    ),
+    (ALARM_AIR_SPIKE, "air_spike", "air temperature jumped implausibly: reading refused"),
+    (ALARM_RH_SPIKE, "rh_spike", "humidity jumped implausibly: reading refused"),
+    (ALARM_SUPPLY_SPIKE, "supply_spike", "supply temperature jumped implausibly: reading refused"),
+    (ALARM_AIR_FROZEN, "air_frozen", "air temperature frozen at one value: taken as missing"),
+    (ALARM_RH_FROZEN, "rh_frozen", "humidity frozen at one value: taken as missing"),
+    (ALARM_SUPPLY_FROZEN, "supply_frozen", "supply temperature frozen at one value: taken as missing"),
+    (
+        ALARM_HEATING_DEVIATION,
+        "heating_deviation",
+        "supply water far off its setpoint: valve, pump or heat source?",
+    ),
 )
+# Plausibility (core/plausible.py): the largest believable change from one
+# reading to the next, and how long an exactly repeated reading is believed.
+AIR_MAX_STEP_K = const(2000)
+RH_MAX_STEP_PCT = const(10000)
+SUPPLY_MAX_STEP_K = const(5000)
+FROZEN_MS = const(1800000)  # 30 min: real air and RH readings flicker in their last digit
+HEATING_DEVIATION_K = const(8000)  # supply this far from its setpoint ...
+HEATING_DEVIATION_MS = const(1800000)  # ... this long: alarm
 
 
 def heating_setpoint(
@@ -168,6 +203,13 @@ class Climate:
         self.humidity_vent_max = HUMIDITY_VENT_MAX
         self.screen_cold_c = SCREEN_COLD_C
         self.air_hold_ms = AIR_HOLD_MS
+        self.frozen_ms = FROZEN_MS
+        self.deviation_k = HEATING_DEVIATION_K
+        self.deviation_ms = HEATING_DEVIATION_MS
+        self.air_check = Plausible(AIR_MAX_STEP_K)
+        self.rh_check = Plausible(RH_MAX_STEP_PCT)
+        self.supply_check = Plausible(SUPPLY_MAX_STEP_K)
+        self._deviation_ms = 0
         self._screen = 0
         self._screen_wait_ms = 0
         self.day_start_ms = DAY_START_MS
@@ -239,8 +281,31 @@ class Climate:
         heat_sp = heating_setpoint(p, time_of_day_ms, self.day_start_ms, self.day_end_ms)
         vent_sp = heat_sp + p["vent_offset_k"]
 
+        # Readings: spikes refused, frozen ones taken as missing.
+        air = self.air_check.check(inp.air_c, dt_ms)
+        if self.air_check.spike:
+            alarms |= ALARM_AIR_SPIKE
+        if air is not None and self.frozen_ms and self.air_check.frozen_ms >= self.frozen_ms:
+            alarms |= ALARM_AIR_FROZEN
+            air = None
+        rh = self.rh_check.check(inp.rh_pct, dt_ms)
+        if self.rh_check.spike:
+            alarms |= ALARM_RH_SPIKE
+        if rh is not None and self.frozen_ms and self.rh_check.frozen_ms >= self.frozen_ms:
+            alarms |= ALARM_RH_FROZEN
+            rh = None
+        if rh is None:
+            alarms |= ALARM_RH_SENSOR
+        supply = self.supply_check.check(inp.supply_c, dt_ms)
+        if self.supply_check.spike:
+            alarms |= ALARM_SUPPLY_SPIKE
+        if supply is not None and self.frozen_ms and self.supply_check.frozen_ms >= self.frozen_ms:
+            alarms |= ALARM_SUPPLY_FROZEN
+            supply = None
+        if inp.radiation_w_m2 is None:
+            alarms |= ALARM_RADIATION_SENSOR
+
         # Air temperature, bridged for a while when the reading is missing.
-        air = inp.air_c
         if air is None:
             self._air_missing_ms = min(self._air_missing_ms + dt_ms, HOUR_MS)
             air = self._last_air_c
@@ -254,8 +319,8 @@ class Climate:
 
         # Humidity: RH above the crop limit cracks the vents and raises the pipe.
         rh_excess = 0
-        if inp.rh_pct is not None and inp.rh_pct > p["rh_max_pct"]:
-            rh_excess = inp.rh_pct - p["rh_max_pct"]
+        if rh is not None and rh > p["rh_max_pct"]:
+            rh_excess = rh - p["rh_max_pct"]
 
         # Dehumidify the cheapest way the house allows: with fan-coils and a
         # mild night, condense on the mine-water coil; otherwise minimum pipe.
@@ -274,7 +339,6 @@ class Climate:
         # Heating rests (valve shut, its loop tracking) when the air is warm
         # and no minimum pipe is asked for: no keeping the pipe warm in summer.
         heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > SUPPLY_MIN_C
-        supply = inp.supply_c
         if supply is None:
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
@@ -297,7 +361,16 @@ class Climate:
             ff += muldiv(heat_sp - inp.outdoor_c, self.ff_outdoor_pm, MILLI)
         if inp.radiation_w_m2 is not None and inp.radiation_w_m2 > 0:
             ff -= muldiv(min(inp.radiation_w_m2, FF_SUN_MAX_W_M2), self.ff_sun_k, 100)
+        self.air_loop.start_from(clamp(ff, -SIGNAL_MAX, SIGNAL_MAX))  # first tick only
         heat_valve = self.heating.update(heat_sp, heat_sp if air is None else air, supply, dt_ms, ff)
+        # The water should follow its setpoint; far off for long, something is wrong.
+        off_k = self.heating.inner_setpoint - supply
+        if self.supply_loop.mode == AUTO and (off_k > self.deviation_k or -off_k > self.deviation_k):
+            self._deviation_ms = min(self._deviation_ms + dt_ms, HOUR_MS)
+            if self._deviation_ms >= self.deviation_ms:
+                alarms |= ALARM_HEATING_DEVIATION
+        else:
+            self._deviation_ms = 0
 
         # Cooling in sequence: vents while the outside is cooler, then fan-coils.
         vent = 0

@@ -150,6 +150,14 @@ class PID:
     def set_auto(self):
         self.mode = AUTO
 
+    def start_from(self, value):
+        """The output the first update starts from (bumplessly), instead of the
+        low limit: e.g. a heating curve's value, so a fresh node does not
+        begin with cold water and wait for the integral."""
+        check_range("start value", value, -SIGNAL_MAX, SIGNAL_MAX)
+        if not self._started:
+            self.out = clamp(value, self.out_min, self.out_max)
+
     # -- the control step --
 
     def update(self, setpoint: int, measurement: int, dt_ms: int, ff: int = 0) -> int:

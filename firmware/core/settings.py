@@ -81,6 +81,25 @@ SCHEMA = (
     ("screen.cold_c", "screen_cold_c", -20000, 30000, 1000, "degC", "closes at night when outside is colder"),
     # Sensor fallback.
     ("air.hold_s", "air_hold_ms", 0, 3600000, 1000, "s", "a missing air reading is bridged this long"),
+    (
+        "sensor.frozen_s",
+        "frozen_ms",
+        0,
+        86400000,
+        1000,
+        "s",
+        "a reading repeated exactly this long is failed; 0: off",
+    ),
+    ("supply.deviation_k", "deviation_k", 1000, 50000, 1000, "K", "supply this far off its setpoint ..."),
+    (
+        "supply.deviation_s",
+        "deviation_ms",
+        60000,
+        86400000,
+        1000,
+        "s",
+        "... this long raises heating_deviation",
+    ),
 )
 
 KEYS = tuple(entry[0] for entry in SCHEMA)
