@@ -32,6 +32,7 @@ MODULES = (
     ("firmware/core", "onoff"),
     ("firmware/core", "cascade"),
     ("firmware/core", "settings"),
+    ("firmware/core", "plausible"),
     ("firmware/core", "climate"),
     ("host_sim", "psychro"),
     ("host_sim", "actuators"),

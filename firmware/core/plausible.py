@@ -14,7 +14,7 @@ FROZEN_MAX_MS = const(86400000)
 
 
 class Plausible:
-    def __init__(self, max_step, max_refused=3):
+    def __init__(self, max_step: int, max_refused: int = 3) -> None:
         self.max_step = max_step  # largest believable change from one reading to the next
         self.max_refused = max_refused
         self.last: int | None = None
