@@ -216,3 +216,26 @@ def test_the_day_follows_sunrise_and_sunset_and_bad_times_change_nothing():
         with pytest.raises(ValueError, match=key):
             climate.set_day(sunrise_ms, sunset_ms)
         assert (climate.day_start_ms, climate.day_end_ms) == (7 * HOUR_MS + HOUR_MS // 4, 17 * HOUR_MS)
+
+
+def test_the_day_setpoint_rises_with_the_averaged_sun_up_to_its_cap():
+    climate = make(air=20.0, radiation=400, outdoor=0.0)
+    assert run_for(climate, 60, start_ms=10 * HOUR_MS).heat_setpoint_c == ROSE["heat_day_c"]  # off by default
+    climate.set("air.sun_raise_k_per_100w", 500)
+    climate.set("air.sun_raise_max_k", 1500)
+    assert run_for(climate, 1, start_ms=11 * HOUR_MS).heat_setpoint_c == ROSE["heat_day_c"] + 1500  # capped
+    climate.set("air.sun_raise_max_k", 5000)
+    raised = run_for(climate, 1, start_ms=11 * HOUR_MS).heat_setpoint_c - ROSE["heat_day_c"]
+    assert 1900 <= raised <= 2000  # 0.5 K per 100 W/m2 of the ~400 W/m2 average
+    set_inputs(climate, air=20.0, radiation=0, outdoor=0.0)  # a cloud: the average falls slowly
+    assert run_for(climate, 1, start_ms=11 * HOUR_MS).heat_setpoint_c - ROSE["heat_day_c"] > 1700
+
+
+def test_an_optional_pre_night_drop_follows_the_evening_ramp():
+    climate = make(air=17.0)
+    climate.set("air.prenight_drop_k", 2000)
+    climate.set("air.prenight_s", 2 * HOUR_MS)  # core scale: ms
+    night = ROSE["heat_night_c"]
+    assert climate.tick(19 * HOUR_MS + HOUR_MS // 2, STEP_MS).heat_setpoint_c == night - 2000
+    assert climate.tick(21 * HOUR_MS + HOUR_MS // 2, STEP_MS).heat_setpoint_c == night
+    assert climate.tick(3 * HOUR_MS, STEP_MS).heat_setpoint_c == night

@@ -13,7 +13,17 @@
 # Time of day is local solar time.  tick() allocates nothing on MicroPython.
 
 from core.cascade import Cascade
-from core.fixed import FULL_SCALE, MILLI, SIGNAL_MAX, check_range, clamp, const, muldiv
+from core.fixed import (
+    FULL_SCALE,
+    MILLI,
+    SIGNAL_MAX,
+    Accumulator,
+    check_range,
+    clamp,
+    const,
+    div_micro,
+    muldiv,
+)
 from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
 from core.plausible import Plausible
@@ -67,6 +77,10 @@ SCREEN_HOLD_MAX_W_M2 = const(150)
 FF_OUTDOOR_PM = const(500)
 FF_SUN_K = const(3000)
 FF_SUN_MAX_W_M2 = const(1500)
+# Day setpoint raised with the sun (settings air.sun_raise_*, off by default):
+# light drives photosynthesis, and a warmer bright day uses it.  The sun is
+# averaged over SUN_AVERAGE_MS so a passing cloud does not move the setpoint.
+SUN_AVERAGE_MS = const(900000)
 
 # Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
 ALARM_AIR_HELD = const(1)
@@ -206,6 +220,11 @@ class Climate:
         self.frozen_ms = FROZEN_MS
         self.deviation_k = HEATING_DEVIATION_K
         self.deviation_ms = HEATING_DEVIATION_MS
+        self.sun_raise_k = 0  # per 100 W/m2 of (averaged) sun, by day
+        self.sun_raise_max_k = 2000
+        self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
+        self.prenight_ms = 7200000
+        self._sun_avg = Accumulator()
         self.air_check = Plausible(AIR_MAX_STEP_K)
         self.rh_check = Plausible(RH_MAX_STEP_PCT)
         self.supply_check = Plausible(SUPPLY_MAX_STEP_K)
@@ -279,6 +298,15 @@ class Climate:
         alarms = 0
 
         heat_sp = heating_setpoint(p, time_of_day_ms, self.day_start_ms, self.day_end_ms)
+        sun = inp.radiation_w_m2
+        if sun is not None:  # a 15-minute average: clouds do not move the setpoint
+            change = clamp(sun, 0, 2000) - self._sun_avg.value
+            self._sun_avg.add_product(change, div_micro(min(dt_ms, SUN_AVERAGE_MS), SUN_AVERAGE_MS))
+        if self.sun_raise_k and self.day_start_ms <= time_of_day_ms < self.day_end_ms:
+            heat_sp += min(muldiv(self._sun_avg.value, self.sun_raise_k, 100), self.sun_raise_max_k)
+        night_from_ms = self.day_end_ms + RAMP_MS
+        if self.prenight_drop_k and night_from_ms <= time_of_day_ms < night_from_ms + self.prenight_ms:
+            heat_sp -= self.prenight_drop_k
         vent_sp = heat_sp + p["vent_offset_k"]
 
         # Readings: spikes refused, frozen ones taken as missing.

@@ -19,6 +19,10 @@ SCHEMA = (
     ("air.day_c", "crop.heat_day_c", 5000, 35000, 1000, "degC", "heating setpoint by day"),
     ("air.night_c", "crop.heat_night_c", 5000, 35000, 1000, "degC", "heating setpoint by night"),
     ("air.vent_offset_k", "crop.vent_offset_k", 500, 10000, 1000, "K", "ventilation setpoint above heating"),
+    ("air.sun_raise_k_per_100w", "sun_raise_k", 0, 2000, 1000, "K", "day setpoint rise per 100 W/m2 of sun"),
+    ("air.sun_raise_max_k", "sun_raise_max_k", 0, 5000, 1000, "K", "largest rise with the sun"),
+    ("air.prenight_drop_k", "prenight_drop_k", 0, 5000, 1000, "K", "below the night setpoint after dusk"),
+    ("air.prenight_s", "prenight_ms", 0, 21600000, 1000, "s", "how long the pre-night drop lasts"),
     (
         "air.min_c",
         "crop.air_min_c",
