@@ -239,3 +239,19 @@ def test_an_optional_pre_night_drop_follows_the_evening_ramp():
     assert climate.tick(19 * HOUR_MS + HOUR_MS // 2, STEP_MS).heat_setpoint_c == night - 2000
     assert climate.tick(21 * HOUR_MS + HOUR_MS // 2, STEP_MS).heat_setpoint_c == night
     assert climate.tick(3 * HOUR_MS, STEP_MS).heat_setpoint_c == night
+
+
+def test_the_screen_shades_strong_sun_on_a_hot_house_and_only_then():
+    vent_sp = ROSE["heat_day_c"] + ROSE["vent_offset_k"]
+    hot = vent_sp / MILLI + 1.5
+    climate = make(air=hot, radiation=700, outdoor=28.0)
+    assert run_for(climate, 2, start_ms=12 * HOUR_MS).screen == FULL_SCALE
+    set_inputs(climate, air=hot, radiation=500, outdoor=28.0)  # a thin cloud: above 3/4 of 600, stays
+    assert run_for(climate, 1, start_ms=12 * HOUR_MS).screen == FULL_SCALE
+    set_inputs(climate, air=hot, radiation=400, outdoor=28.0)  # the sun goes: open
+    assert run_for(climate, 1, start_ms=12 * HOUR_MS).screen == 0
+    cool = make(air=vent_sp / MILLI - 0.5, radiation=900, outdoor=28.0)  # bright but not too warm: light wins
+    assert run_for(cool, 5, start_ms=12 * HOUR_MS).screen == 0
+    never = make(air=hot, radiation=900, outdoor=28.0)
+    never.set("screen.shade_w_m2", 0)
+    assert run_for(never, 5, start_ms=12 * HOUR_MS).screen == 0

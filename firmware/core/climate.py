@@ -81,6 +81,7 @@ FF_SUN_MAX_W_M2 = const(1500)
 # light drives photosynthesis, and a warmer bright day uses it.  The sun is
 # averaged over SUN_AVERAGE_MS so a passing cloud does not move the setpoint.
 SUN_AVERAGE_MS = const(900000)
+SHADE_HOT_K = const(1000)  # shading starts with the air this far above the ventilation setpoint
 
 # Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
 ALARM_AIR_HELD = const(1)
@@ -225,6 +226,9 @@ class Climate:
         self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
         self.prenight_ms = 7200000
         self._sun_avg = Accumulator()
+        self.shade_w_m2 = 600  # 0: the screen never shades
+        self.shade_pct = FULL_SCALE
+        self._shading = False
         self.air_check = Plausible(AIR_MAX_STEP_K)
         self.rh_check = Plausible(RH_MAX_STEP_PCT)
         self.supply_check = Plausible(SUPPLY_MAX_STEP_K)
@@ -476,6 +480,15 @@ class Climate:
             losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K
             hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
             screen = self._screen_position(dark and cold, hold, dt_ms)
+            # By day the same screen shades: strong sun on a house already too
+            # warm (settings screen.shade_*; a shade wants the heat kept out).
+            if self.shade_w_m2 and radiation is not None and air is not None:
+                if self._shading:
+                    self._shading = radiation > self.shade_w_m2 * 3 // 4 and air > vent_sp
+                else:
+                    self._shading = radiation > self.shade_w_m2 and air > vent_sp + SHADE_HOT_K
+                if self._shading:
+                    screen = self.shade_pct
 
         out.heat_valve = heat_valve
         out.cool_valve = cool_valve

@@ -82,6 +82,8 @@ SCHEMA = (
     ("rh.vent_max_pct", "humidity_vent_max", 0, 50000, 1000, "%", "largest humidity vent crack"),
     # Screen or quilt.
     ("screen.open_w_m2", "screen_open_w_m2", 0, 1000, 1, "W/m2", "opens above this sun, closes below half"),
+    ("screen.shade_w_m2", "shade_w_m2", 0, 1500, 1, "W/m2", "shades above this sun when too warm; 0: never"),
+    ("screen.shade_pct", "shade_pct", 0, 100000, 1000, "%", "how far the screen closes to shade"),
     ("screen.cold_c", "screen_cold_c", -20000, 30000, 1000, "degC", "closes at night when outside is colder"),
     # Sensor fallback.
     ("air.hold_s", "air_hold_ms", 0, 3600000, 1000, "s", "a missing air reading is bridged this long"),
