@@ -26,6 +26,7 @@ from core.climate import (
 )
 from core.crops import PROFILES
 from core.fixed import FULL_SCALE, MILLI
+from core.settings import entry
 
 
 class Commands:
@@ -73,6 +74,8 @@ class FirmwareController:
             screen_open_w_m2=screen_open_w_m2(scenario.greenhouse),
             reverse=scenario.cooling.heat_pump_reverse,
         )
+        for key, value in scenario.settings:  # checked against the schema by the scenario parser
+            self.climate.set(key, round(value * entry(key)[4]))
 
     def set_day(self, sunrise_ms, sunset_ms):
         self.climate.set_day(sunrise_ms, sunset_ms)
@@ -86,6 +89,8 @@ class FirmwareController:
         inp.outdoor_c = _milli(meas.outdoor_c)
         inp.heat_pump_running = meas.heat_pump_running
         inp.mine_flow_ok = meas.mine_flow_ok
+        inp.power_cap = int(meas.power_cap_pct * MILLI)
+        inp.power_surplus = meas.power_surplus
         out = self.climate.tick(int(time_of_day_s * MILLI), int(dt_s * MILLI))
         commands.heat_valve_pct = out.heat_valve * 100.0 / FULL_SCALE
         commands.cool_valve_pct = out.cool_valve * 100.0 / FULL_SCALE

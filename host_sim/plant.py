@@ -197,6 +197,7 @@ class Greenhouse:
         self.screen = Valve(p.screen_travel_s, 0.01)
         self.heat_pump = HeatPump(p.hp_min_run_s, p.hp_min_off_s)
         self.mine_pump_tripped = False
+        self.hp_limit = 1.0  # the site's power cap: share of the rated output allowed
         self.energy = Energy()
         self._rh_for: tuple[float, float] | None = None
         self._rh = 0.0
@@ -310,7 +311,12 @@ class Greenhouse:
             # The heat pump holds its leaving water at the controller's request
             # (never above supply_max_c); COP follows the lift from mine water.
             hot_c = min(cmd.heat_pump_supply_c or p.supply_max_c, p.supply_max_c)
-            mix_w = min(heat_valve * p.mix_flow_w_m2k * max(0.0, hot_c - self.water_c), p.heat_pump_w_m2)
+            # A power cap holds the compressor to a share of its output (at a
+            # given lift its electric power scales with the heat).
+            mix_w = min(
+                heat_valve * p.mix_flow_w_m2k * max(0.0, hot_c - self.water_c),
+                p.heat_pump_w_m2 * self.hp_limit,
+            )
             cond_k = hot_c + p.condenser_approach_k + KELVIN
             cop = p.carnot_fraction * cond_k / (cond_k - self._evaporator_k)
             hp_elec_w = mix_w / cop

@@ -157,6 +157,10 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     vent_offset_k = profile["vent_offset_k"] / MILLI
     record_every = max(1, RECORD_EVERY_S // period_s)
     series = {key: [] for key in SERIES_KEYS} if record else None
+    power = scenario.power
+    cap_window = _window_s(power.cap_from_h, power.cap_to_h)
+    surplus_window = _window_s(power.surplus_from_h, power.surplus_to_h)
+    elec_surplus_j = 0.0
     wall_start = time.perf_counter()
 
     day = -1
@@ -173,6 +177,11 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         time_of_day_s = (start_s + t_s) % DAY_S
         out_c = t_out[k]
         sensors.read_into(meas, plant, out_c, rh_out[k], sun[k], wind[k], period_s)
+        if cap_window or surplus_window:  # the site's power signal; the heat pump holds to the cap
+            meas.power_cap_pct = power.cap_pct if _in_window(time_of_day_s, cap_window) else 100.0
+            meas.power_surplus = _in_window(time_of_day_s, surplus_window)
+            plant.hp_limit = meas.power_cap_pct / 100.0
+            elec_before_j = plant.energy.hp_elec_j + plant.energy.aux_elec_j
         try:
             alarm_bits = controller.step(time_of_day_s, meas, period_s, commands)
         except Exception:  # an unhandled controller error: counted, outputs held
@@ -184,6 +193,8 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
                     alarms.append({"t_h": round(t_s / 3600, 3), "code": code, "text": text})
             last_alarm_bits = alarm_bits
         plant.step(period_s, out_c, out_vapour[k], sun[k], wind[k], commands)
+        if meas.power_surplus:
+            elec_surplus_j += plant.energy.hp_elec_j + plant.energy.aux_elec_j - elec_before_j
 
         # Metrics, on the true state after the step.
         air_c = plant.air_c
@@ -231,6 +242,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "heat_oracle_kwh_m2": _oracle(scenario, weather, oracle),
         "cool_kwh_m2": (e.cooling_sensible_j + e.cooling_latent_j) / J_PER_KWH,
         "elec_kwh_m2": (e.hp_elec_j + e.aux_elec_j) / J_PER_KWH,
+        "elec_surplus_kwh_m2": elec_surplus_j / J_PER_KWH,  # while the site had power to spare
         "cop_mean": hp_out_j / e.hp_elec_j if e.hp_elec_j > 0 else None,
         "valve_strokes": plant.heat_valve.strokes + plant.cool_valve.strokes,
         "vent_strokes": plant.vent.strokes,
@@ -240,6 +252,20 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "wall_s": time.perf_counter() - wall_start,
     }
     return RunResult(controller_name, metrics, series or {})
+
+
+def _window_s(from_h, to_h):
+    """A daily window in seconds of the day, or None when its ends are equal."""
+    return None if from_h == to_h else (from_h * 3600.0, to_h * 3600.0)
+
+
+def _in_window(time_of_day_s, window):
+    if window is None:
+        return False
+    start_s, end_s = window
+    if start_s < end_s:
+        return start_s <= time_of_day_s < end_s
+    return time_of_day_s >= start_s or time_of_day_s < end_s  # across midnight
 
 
 def _oracle(scenario, weather, oracle):

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import host_sim  # noqa: F401  (firmware/ on the path: the settings schema is the core's)
+from core.settings import SCHEMA as SETTINGS_SCHEMA
+
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 WEATHER_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "weather"
 START_FORMAT = "%Y-%m-%dT%H:%M"
@@ -90,6 +93,19 @@ class CoolingSpec:
 
 
 @dataclass(frozen=True)
+class PowerSpec:
+    """The site's power signal (on-site PV, pumped storage, a virtual power
+    plant): daily windows in hours of solar time, from <= hour < to; equal
+    ends mean no window."""
+
+    cap_pct: float  # the heat pump's electric power allowed in the cap window, % of rated
+    cap_from_h: float
+    cap_to_h: float
+    surplus_from_h: float  # power is plentiful (PV at noon, cheap night power)
+    surplus_to_h: float
+
+
+@dataclass(frozen=True)
 class CropSpec:
     kind: str  # "rose" | "tomato"
 
@@ -117,6 +133,8 @@ class Scenario:
     heating: HeatingSpec
     cooling: CoolingSpec
     crop: CropSpec
+    power: PowerSpec
+    settings: tuple[tuple[str, float], ...]  # (key, value in its unit), sorted: core/settings.py
     faults: tuple[FaultSpec, ...]
     path: Path | None
     # The name errors give (the file's name); not part of the scenario itself.
@@ -320,6 +338,13 @@ COOLING_KEYS = {
     "heat_pump_reverse": (Boolean(), False),
 }
 CROP_KEYS = {"kind": (Choice(("rose", "tomato")), REQUIRED)}
+POWER_KEYS = {
+    "cap_pct": (Number(0.0, 100.0), 100.0),
+    "cap_from_h": (Number(0.0, 24.0), 0.0),
+    "cap_to_h": (Number(0.0, 24.0), 0.0),
+    "surplus_from_h": (Number(0.0, 24.0), 0.0),
+    "surplus_to_h": (Number(0.0, 24.0), 0.0),
+}
 FAULT_KEYS = {
     "start_h": (Number(0.0), REQUIRED),  # and before the end of the run: _check_fault
     "duration_h": (Number(0.0, low_open=True), REQUIRED),
@@ -334,6 +359,8 @@ TABLE_KEYS = {
     "heating": (HEATING_KEYS, True),
     "cooling": (COOLING_KEYS, False),
     "crop": (CROP_KEYS, True),
+    "power": (POWER_KEYS, False),
+    "settings": ({}, False),  # the firmware's settings: _settings
     "faults": (FAULT_KEYS, False),  # an array of tables
 }
 
@@ -485,6 +512,42 @@ def _faults(source, data, days):
     return tuple(faults)
 
 
+# [settings]: the firmware controller's settings (core/settings.py) in their
+# units, e.g. `"air.heat.kp" = 4.0` or `screen.shade_w_m2 = 700`.  Not the
+# crop's setpoints and limits: the metrics judge every controller by those.
+TUNABLE = {item[0]: item for item in SETTINGS_SCHEMA if not item[1].startswith("crop.")}
+
+
+def _flatten(table, prefix=""):
+    flat = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _settings(source, data):
+    table = data.get("settings", {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{source}: settings must be a table ([settings]), got {_shown(table)}")
+    values = []
+    for key, value in sorted(_flatten(table).items()):
+        if key not in TUNABLE:
+            raise ScenarioError(f"{source}: unknown key settings.{key} (allowed: {', '.join(TUNABLE)})")
+        _, _, low, high, scale, unit, _ = TUNABLE[key]
+        number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if not number or not low / scale <= value <= high / scale:
+            raise ScenarioError(
+                f"{source}: settings.{key} must be a number in {low / scale:g}..{high / scale:g} {unit}, "
+                f"got {_shown(value)}"
+            )
+        values.append((key, float(value)))
+    return tuple(values)
+
+
 # -- whole scenarios --
 
 
@@ -507,6 +570,8 @@ def _build(data, source, base_dir, path):
         heating=HeatingSpec(**table("heating")),
         cooling=CoolingSpec(**table("cooling")),
         crop=CropSpec(**table("crop")),
+        power=PowerSpec(**table("power")),
+        settings=_settings(source, data),
         faults=_faults(source, data, top["days"]),
         path=path,
         source=source,
@@ -521,7 +586,9 @@ def _as_data(scenario):
         data["start"] = start.isoformat(timespec="minutes")  # a datetime finer than minutes stays, and fails
     for name in TABLE_KEYS:
         value = getattr(scenario, name)
-        if name == "faults":
+        if name == "settings":
+            data[name] = dict(value) if isinstance(value, tuple) else value
+        elif name == "faults":
             entries = isinstance(value, tuple | list)
             data[name] = [_spec_as_table(fault) for fault in value] if entries else value
         else:

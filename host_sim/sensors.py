@@ -90,6 +90,8 @@ class Measurements:
         "wind_m_s",
         "heat_pump_running",
         "mine_flow_ok",
+        "power_cap_pct",
+        "power_surplus",
     )
 
     def __init__(self):
@@ -103,6 +105,8 @@ class Measurements:
         self.wind_m_s = None
         self.heat_pump_running = None
         self.mine_flow_ok = None
+        self.power_cap_pct = 100.0  # the site's signals: the heat pump's allowed power ...
+        self.power_surplus = False  # ... and whether power is plentiful now
 
 
 class SensorSet:

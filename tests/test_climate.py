@@ -255,3 +255,22 @@ def test_the_screen_shades_strong_sun_on_a_hot_house_and_only_then():
     never = make(air=hot, radiation=900, outdoor=28.0)
     never.set("screen.shade_w_m2", 0)
     assert run_for(never, 5, start_ms=12 * HOUR_MS).screen == 0
+
+
+def test_plentiful_power_raises_the_heating_setpoint_inside_the_band():
+    climate = make(air=20.0)
+    base = run_for(climate, 1, start_ms=12 * HOUR_MS).heat_setpoint_c
+    climate.inputs.power_surplus = True
+    out = run_for(climate, 1, start_ms=12 * HOUR_MS)
+    assert out.heat_setpoint_c == base + 1000 and out.vent_setpoint_c == base + ROSE["vent_offset_k"]
+    climate.set("air.preheat_k", 5000)  # never past the ventilation setpoint less the heating band
+    assert run_for(climate, 1, start_ms=12 * HOUR_MS).heat_setpoint_c == base + ROSE["vent_offset_k"] - 1000
+
+
+def test_a_power_cap_below_the_heat_pumps_least_stage_stops_it():
+    climate = make(air=15.0, supply=25.0)
+    assert run_for(climate, 20).heat_pump_on
+    climate.inputs.power_cap = 20000  # 20 % allowed, the least stage is 30 %
+    assert not run_for(climate, 20).heat_pump_on  # after its minimum run
+    climate.inputs.power_cap = 50000
+    assert run_for(climate, 10).heat_pump_on

@@ -210,7 +210,7 @@ def test_replace_keeps_an_epw_file():
 
 ALL_TOP_KEYS = (
     "control_period_s, cooling, crop, days, description, faults, greenhouse, heating, latitude, name, "
-    "seed, start, weather"
+    "power, seed, settings, start, weather"
 )
 PRESET_LIST = ", ".join(sorted(PRESETS))
 NATIVE_DATETIME = toml_text(good()).replace('start = "2026-01-10T00:00"', "start = 2026-01-10T00:00:00")
@@ -572,3 +572,33 @@ def test_any_in_range_values_parse_and_round_trip(data):
     (parsed_fault,) = s.faults
     assert dataclasses.asdict(parsed_fault) == {**faults[0], "target": "air_temp", "kind": "offset"}
     assert s.replace(days=s.days) == s
+
+
+# -- [settings] and [power] --
+
+
+def test_settings_tune_the_firmware_in_their_units_in_either_toml_form():
+    text = toml_text(good()) + '[settings]\n"air.heat.kp" = 4.0\nscreen.shade_w_m2 = 700\n'
+    scenario = parse_scenario(text)
+    assert scenario.settings == (("air.heat.kp", 4.0), ("screen.shade_w_m2", 700.0))
+    assert scenario.replace(days=1).settings == scenario.settings  # survives re-validation
+    assert parse_scenario(toml_text(good())).settings == ()
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ('"air.heat.kp" = 40.0', "settings.air.heat.kp must be a number in 0..20 K/K, got 40.0"),
+        ('"air.heat.kp" = "3"', "settings.air.heat.kp must be a number in 0..20 K/K, got '3'"),
+        ('"air.heat.kpp" = 3.0', "unknown key settings.air.heat.kpp (allowed: "),
+        ('"air.day_c" = 21.0', "unknown key settings.air.day_c"),  # the crop's: the metrics judge by it
+    ],
+)
+def test_bad_settings_name_the_key_and_the_range(settings, message):
+    assert message in error_of(toml_text(good()) + "[settings]\n" + settings + "\n")
+
+
+def test_power_windows_default_to_none_and_are_checked():
+    assert parse_scenario(toml_text(good())).power.cap_pct == 100.0
+    message = error_of(changed({"power.cap_pct": 120.0}))
+    assert "power.cap_pct" in message and "120" in message

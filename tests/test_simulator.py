@@ -143,3 +143,18 @@ def test_each_fault_gives_its_alarm_in_time_and_control_goes_on(target, kind, co
     # crop minimum: a backup heater would be the cure, not control.
     heat_source = target in ("heat_pump", "mine_water_pump")
     assert metrics["frost_min"] == 0 or (heat_source and metrics["frost_min"] < 60)
+
+
+def test_the_site_power_signal_caps_the_heat_pump_and_pre_heating_uses_the_surplus():
+    scenario = load_scenario("zichuan-rose-winter-power").replace(days=2)
+    weather = make_weather(scenario)
+    capped = run(scenario, weather=weather, oracle=False, record=True)
+    series = capped.series
+    in_cap = [
+        heat for t_h, heat in zip(series["t_h"], series["heat_w_m2"], strict=True) if 17.1 <= t_h % 24 < 21.0
+    ]
+    assert max(in_cap) <= 0.30 * 1200e3 / 5000 + 1e-6  # the heat pump holds to 30 % of its 240 W/m2
+    assert capped.metrics["air_temp_in_band_pct"] > 95 and capped.metrics["frost_min"] == 0
+    # Pre-heating (on by default) spends more of the electricity while the site has it to spare.
+    no_preheat = run(scenario.replace(settings=(("air.preheat_k", 0.0),)), weather=weather, oracle=False)
+    assert capped.metrics["elec_surplus_kwh_m2"] > 1.2 * no_preheat.metrics["elec_surplus_kwh_m2"] > 0

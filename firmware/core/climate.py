@@ -82,6 +82,8 @@ FF_SUN_MAX_W_M2 = const(1500)
 # averaged over SUN_AVERAGE_MS so a passing cloud does not move the setpoint.
 SUN_AVERAGE_MS = const(900000)
 SHADE_HOT_K = const(1000)  # shading starts with the air this far above the ventilation setpoint
+PREHEAT_K = const(1000)  # plentiful power: the heating setpoint this much higher, inside the band
+HEAT_PUMP_MIN_CAP = const(30000)  # a power cap below this share of rated stops the heat pump
 
 # Alarm bits (outputs.alarms); ALARM_TEXT names them for status and logs.
 ALARM_AIR_HELD = const(1)
@@ -163,6 +165,10 @@ class Inputs:
         self.outdoor_c = None
         self.heat_pump_running = False
         self.mine_flow_ok = True
+        # The site's power signal: the heat pump's allowed electric power (% of
+        # rated; the heat pump holds to it) and whether power is plentiful now.
+        self.power_cap = FULL_SCALE
+        self.power_surplus = False
 
 
 class Outputs:
@@ -226,6 +232,8 @@ class Climate:
         self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
         self.prenight_ms = 7200000
         self._sun_avg = Accumulator()
+        self.preheat_k = PREHEAT_K
+        self.hp_min_cap = HEAT_PUMP_MIN_CAP
         self.shade_w_m2 = 600  # 0: the screen never shades
         self.shade_pct = FULL_SCALE
         self._shading = False
@@ -312,6 +320,10 @@ class Climate:
         if self.prenight_drop_k and night_from_ms <= time_of_day_ms < night_from_ms + self.prenight_ms:
             heat_sp -= self.prenight_drop_k
         vent_sp = heat_sp + p["vent_offset_k"]
+        # Plentiful power (PV at noon, a surplus signal from the site): store
+        # heat in the air and the mass, staying under the ventilation setpoint.
+        if inp.power_surplus and self.preheat_k:
+            heat_sp += min(self.preheat_k, p["vent_offset_k"] - HEATING_BAND_K)
 
         # Readings: spikes refused, frozen ones taken as missing.
         air = self.air_check.check(inp.air_c, dt_ms)
@@ -457,6 +469,8 @@ class Climate:
             alarms |= ALARM_NO_MINE_WATER
             self.heat_pump.force_off()
             want_hp = False
+        if inp.power_cap < self.hp_min_cap:
+            want_hp = False  # the site allows less than the heat pump's least stage
         hp_on = self.heat_pump.update(want_hp, dt_ms)
         if hp_on and not inp.heat_pump_running:
             self._hp_waiting_ms = min(self._hp_waiting_ms + dt_ms, HOUR_MS)
