@@ -7,9 +7,10 @@ class Valve:
     """A modulating actuator (0-10 V valve, vent or screen motor), 0..1.
 
     The motor runs at full speed toward the command, ignores changes smaller
-    than its deadband, and the stem follows the motor through a backlash
-    band, so reversing direction costs a little travel: what a 3-way mixing
-    valve with a linkage does."""
+    than its deadband (except to an end: it runs on to its end switch), and
+    the stem follows the motor through a backlash band, so reversing
+    direction costs a little travel: what a 3-way mixing valve with a
+    linkage does."""
 
     def __init__(self, travel_s: float, deadband: float = 0.0, backlash: float = 0.0, position: float = 0.0):
         self.travel_s = travel_s
@@ -23,7 +24,10 @@ class Valve:
     def step(self, command: float, dt_s: float) -> float:
         command = min(max(command, 0.0), 1.0)
         error = command - self.motor
-        if self.stuck or -self.deadband <= error <= self.deadband:
+        # An actuator drives on to its end switch when sent to an end: a
+        # "closed" valve or vent is closed, not left within its deadband.
+        at_end = command == 0.0 or command == 1.0
+        if self.stuck or error == 0.0 or (not at_end and -self.deadband <= error <= self.deadband):
             return self.position  # at rest: the stem already sits within the backlash
         max_move = dt_s / self.travel_s
         self.motor += max(-max_move, min(max_move, error))
@@ -33,6 +37,8 @@ class Valve:
             stem = self.motor - half
         elif self.motor < stem - half:
             stem = self.motor + half
+        if at_end and self.motor == command:
+            stem = command  # seated at the end stop: no backlash left
         stem = min(max(stem, 0.0), 1.0)
         self.strokes += abs(stem - self.position)
         self.position = stem

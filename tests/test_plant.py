@@ -120,6 +120,17 @@ def test_valve_travel_deadband_and_backlash():
     assert valve.motor == pytest.approx(0.48)
 
 
+def test_sent_to_an_end_a_valve_seats_there_whatever_its_deadband_and_backlash():
+    valve = Valve(travel_s=100.0, deadband=0.01, backlash=0.04)
+    for command in (0.3, 0.005, 0.0):  # a small step inside the deadband, then "closed"
+        for _ in range(100):
+            valve.step(command, 2.0)
+    assert valve.motor == 0.0 and valve.position == 0.0
+    for _ in range(60):
+        valve.step(1.0, 2.0)
+    assert valve.position == 1.0
+
+
 def test_heat_pump_minimum_run_off_and_trip():
     hp = HeatPump(min_run_s=600.0, min_off_s=300.0)
     assert hp.step(True, False, True, 10.0)
