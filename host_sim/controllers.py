@@ -87,6 +87,7 @@ class FirmwareController:
         inp.supply_c = _milli(meas.supply_c)
         inp.radiation_w_m2 = None if meas.radiation_w_m2 is None else int(meas.radiation_w_m2)
         inp.outdoor_c = _milli(meas.outdoor_c)
+        inp.wind_m_s = _milli(meas.wind_m_s)
         inp.heat_pump_running = meas.heat_pump_running
         inp.mine_flow_ok = meas.mine_flow_ok
         inp.power_cap = int(meas.power_cap_pct * MILLI)

@@ -274,3 +274,19 @@ def test_a_power_cap_below_the_heat_pumps_least_stage_stops_it():
     assert not run_for(climate, 20).heat_pump_on  # after its minimum run
     climate.inputs.power_cap = 50000
     assert run_for(climate, 10).heat_pump_on
+
+
+def test_wind_and_cold_limit_the_vents_whatever_asks_for_them():
+    def vent_after(wind_m_s, outdoor, air=25.0):
+        climate = make(air=air, outdoor=outdoor, radiation=600)
+        climate.has_fan_coils = False  # vents alone, so the demand goes all to them
+        climate.inputs.wind_m_s = int(wind_m_s * MILLI)
+        return run_for(climate, 20, start_ms=12 * HOUR_MS).vent
+
+    assert vent_after(2.0, 15.0) == FULL_SCALE
+    assert vent_after(12.0, 15.0) == 20000  # windy: 20 % at most
+    assert vent_after(16.0, 15.0) == 0  # storm: shut
+    assert vent_after(2.0, 2.5) == 55000  # cold outside: halfway from 100 % at 10 degC to 10 % at -5
+    assert vent_after(2.0, -20.0) == 10000
+    assert vent_after(16.0, 15.0, air=33.0) == 0  # even overheating does not open them in a storm
+    assert vent_after(2.0, -20.0, air=33.0) == FULL_SCALE  # but it does in the cold

@@ -82,6 +82,15 @@ FF_SUN_MAX_W_M2 = const(1500)
 # averaged over SUN_AVERAGE_MS so a passing cloud does not move the setpoint.
 SUN_AVERAGE_MS = const(900000)
 SHADE_HOT_K = const(1000)  # shading starts with the air this far above the ventilation setpoint
+# Vent limits that hold whatever asked for the vents: wind (a storm breaks
+# open vents; growers close them above ~15 m/s) and cold outside air, which
+# falls on the crop as a draught (full opening from 10 degC, 10 % at -5 degC).
+VENT_STORM_M_S = const(15000)
+VENT_WINDY_M_S = const(10000)
+VENT_WINDY_MAX = const(20000)
+VENT_COLD_FULL_C = const(10000)
+VENT_COLD_LOW_C = const(-5000)
+VENT_COLD_MIN = const(10000)
 PREHEAT_K = const(1000)  # plentiful power: the heating setpoint this much higher, inside the band
 HEAT_PUMP_MIN_CAP = const(30000)  # a power cap below this share of rated stops the heat pump
 
@@ -163,6 +172,7 @@ class Inputs:
         self.supply_c = None
         self.radiation_w_m2 = None
         self.outdoor_c = None
+        self.wind_m_s = None  # milli-m/s
         self.heat_pump_running = False
         self.mine_flow_ok = True
         # The site's power signal: the heat pump's allowed electric power (% of
@@ -232,6 +242,10 @@ class Climate:
         self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
         self.prenight_ms = 7200000
         self._sun_avg = Accumulator()
+        self.storm_m_s = VENT_STORM_M_S
+        self.windy_m_s = VENT_WINDY_M_S
+        self.windy_vent_max = VENT_WINDY_MAX
+        self.cold_vent_min = VENT_COLD_MIN
         self.preheat_k = PREHEAT_K
         self.hp_min_cap = HEAT_PUMP_MIN_CAP
         self.shade_w_m2 = 600  # 0: the screen never shades
@@ -292,6 +306,8 @@ class Climate:
             return "vpd.min_kpa must stay below vpd.max_kpa"
         if self.hp_off_demand >= self.hp_on_demand:
             return "hp.off_pct must stay below hp.on_pct"
+        if self.windy_m_s >= self.storm_m_s:
+            return "vent.windy_m_s must stay below vent.storm_m_s"
         return None
 
     def set_day(self, sunrise_ms, sunset_ms):
@@ -455,6 +471,8 @@ class Climate:
         if air is None:
             vent = 0
             cool_valve = 0
+        overheat = air is not None and air > p["air_max_c"]
+        vent = min(vent, self._vent_limit(inp.wind_m_s, None if overheat else inp.outdoor_c))
 
         # Heat pump: runs for heating demand, or in reverse when free cooling is full.
         if not self.has_reverse or air is None:
@@ -517,6 +535,20 @@ class Climate:
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
         out.heat_pump_supply_c = min(self.heating.inner_setpoint + self.hp_margin_k, self.supply_max_c)
         return out
+
+    def _vent_limit(self, wind, outdoor):
+        """The most the vents may open in this wind and cold (outdoor None: no cold limit)."""
+        limit = FULL_SCALE
+        if wind is not None:
+            if wind >= self.storm_m_s:
+                return 0
+            if wind >= self.windy_m_s:
+                limit = self.windy_vent_max
+        if outdoor is not None and outdoor < VENT_COLD_FULL_C:
+            below = min(VENT_COLD_FULL_C - outdoor, VENT_COLD_FULL_C - VENT_COLD_LOW_C)
+            span = FULL_SCALE - self.cold_vent_min
+            limit = min(limit, FULL_SCALE - muldiv(below, span, VENT_COLD_FULL_C - VENT_COLD_LOW_C))
+        return limit
 
     def _screen_position(self, close: bool, hold: bool, dt_ms: int) -> int:
         """Closes at once; opens by a gap, then in steps, pausing while held."""

@@ -63,6 +63,10 @@ SCHEMA = (
         "cooling demand per K above the vent setpoint",
     ),
     ("cool.ki", "gain.cool_loop.ki_m", 0, 5000, 1000, "%/(K s)", "cooling demand: integral gain"),
+    ("vent.storm_m_s", "storm_m_s", 5000, 40000, 1000, "m/s", "vents shut at this wind and above"),
+    ("vent.windy_m_s", "windy_m_s", 3000, 40000, 1000, "m/s", "above this wind the vents open at most ..."),
+    ("vent.windy_max_pct", "windy_vent_max", 0, 100000, 1000, "%", "... this far"),
+    ("vent.cold_min_pct", "cold_vent_min", 0, 100000, 1000, "%", "most the vents open at -5 degC outside"),
     (
         "vent.share_pct",
         "vent_share",
