@@ -90,6 +90,7 @@ class FirmwareController:
         inp.wind_m_s = _milli(meas.wind_m_s)
         inp.heat_pump_running = meas.heat_pump_running
         inp.mine_flow_ok = meas.mine_flow_ok
+        inp.source_return_c = _milli(meas.source_return_c)
         inp.power_cap = int(meas.power_cap_pct * MILLI)
         inp.power_surplus = meas.power_surplus
         out = self.climate.tick(int(time_of_day_s * MILLI), int(dt_s * MILLI))

@@ -91,6 +91,7 @@ class PlantParams:
     supply_max_c: float = 50.0  # heat pump leaving water, also the circuit's limit
     mine_water_c: float = 15.0
     evaporator_approach_k: float = 5.0  # mine water -> refrigerant through the plate exchanger
+    source_design_drop_k: float = 5.0  # mine water cooled this much at full heat-pump load (pump sizing)
     condenser_approach_k: float = 3.0
     carnot_fraction: float = 0.5  # real/Carnot COP: 0.45-0.55 for water-to-water units (maker data)
     hp_min_run_s: float = 600.0
@@ -197,7 +198,9 @@ class Greenhouse:
         self.screen = Valve(p.screen_travel_s, 0.01)
         self.heat_pump = HeatPump(p.hp_min_run_s, p.hp_min_off_s)
         self.mine_pump_tripped = False
-        self.hp_limit = 1.0  # the site's power cap: share of the rated output allowed
+        self.hp_limit = 1.0
+        self._source_w_k = max(p.heat_pump_w_m2 * 0.8 / p.source_design_drop_k, 1e-9)
+        self.source_return_c = p.mine_water_c  # the site's power cap: share of the rated output allowed
         self.energy = Energy()
         self._rh_for: tuple[float, float] | None = None
         self._rh = 0.0
@@ -323,6 +326,9 @@ class Greenhouse:
         else:
             mix_w = 0.0
             hp_elec_w = 0.0
+        # Mine water leaving the exchanger: the heat taken from it over a flow
+        # sized for source_design_drop_k at full output (COP ~5 at design).
+        self.source_return_c = p.mine_water_c - (mix_w - hp_elec_w) / self._source_w_k
         emitter_w = p.emitter_w_m2k * (self.water_c - air_c)
 
         # Cooling: mine water through the exchanger to the fan-coils (free), or

@@ -90,6 +90,7 @@ class Measurements:
         "wind_m_s",
         "heat_pump_running",
         "mine_flow_ok",
+        "source_return_c",
         "power_cap_pct",
         "power_surplus",
     )
@@ -105,6 +106,7 @@ class Measurements:
         self.wind_m_s = None
         self.heat_pump_running = None
         self.mine_flow_ok = None
+        self.source_return_c = None
         self.power_cap_pct = 100.0  # the site's signals: the heat pump's allowed power ...
         self.power_surplus = False  # ... and whether power is plentiful now
 
@@ -139,4 +141,5 @@ class SensorSet:
         meas.wind_m_s = wind_m_s
         meas.heat_pump_running = plant.heat_pump.running
         meas.mine_flow_ok = not plant.mine_pump_tripped
+        meas.source_return_c = plant.source_return_c  # a DS18B20 on the return: exact enough here
         return meas

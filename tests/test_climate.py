@@ -12,6 +12,7 @@ from core.climate import (
     ALARM_HEAT_PUMP,
     ALARM_NO_MINE_WATER,
     ALARM_OVERHEAT,
+    ALARM_SOURCE_COLD,
     FF_OUTDOOR_PM,
     FF_SUN_K,
     SCREEN_OPEN_W_M2,
@@ -290,3 +291,12 @@ def test_wind_and_cold_limit_the_vents_whatever_asks_for_them():
     assert vent_after(2.0, -20.0) == 10000
     assert vent_after(16.0, 15.0, air=33.0) == 0  # even overheating does not open them in a storm
     assert vent_after(2.0, -20.0, air=33.0) == FULL_SCALE  # but it does in the cold
+
+
+def test_mine_water_returning_too_cold_stops_the_heat_pump():
+    climate = make(air=15.0, supply=25.0)
+    climate.inputs.source_return_c = 9000
+    assert run_for(climate, 10).heat_pump_on
+    climate.inputs.source_return_c = 3500  # the plate exchanger near freezing
+    out = run_for(climate, 1)
+    assert not out.heat_pump_on and out.alarms & ALARM_SOURCE_COLD  # at once, whatever its minimum run

@@ -194,3 +194,14 @@ def test_firmware_holds_any_winter_house_with_a_sized_heat_pump(seed, area_m2, c
     assert metrics["errors"] == 0 and metrics["frost_min"] == 0 and metrics["overheat_min"] == 0
     assert metrics["air_temp_in_band_pct"] >= 95.0
     assert metrics["heat_kwh_m2"] <= 1.10 * metrics["heat_oracle_kwh_m2"]
+
+
+def test_cold_mine_water_trips_the_source_protection_and_control_goes_on():
+    base = load_scenario("zichuan-rose-winter")
+    scenario = base.replace(days=1, heating=dataclasses.replace(base.heating, mine_water_c=7.0))
+    metrics = run(scenario, oracle=False).metrics
+    codes = {alarm["code"] for alarm in metrics["alarms"]}
+    assert "source_cold" in codes and metrics["errors"] == 0
+    assert "source_cold" not in {
+        alarm["code"] for alarm in run(base.replace(days=1), oracle=False).metrics["alarms"]
+    }

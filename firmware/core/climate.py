@@ -91,6 +91,7 @@ VENT_WINDY_MAX = const(20000)
 VENT_COLD_FULL_C = const(10000)
 VENT_COLD_LOW_C = const(-5000)
 VENT_COLD_MIN = const(10000)
+SOURCE_RETURN_MIN_C = const(4000)  # the plate exchanger must not freeze: heat pump off below this
 PREHEAT_K = const(1000)  # plentiful power: the heating setpoint this much higher, inside the band
 HEAT_PUMP_MIN_CAP = const(30000)  # a power cap below this share of rated stops the heat pump
 
@@ -111,6 +112,7 @@ ALARM_AIR_FROZEN = const(4096)
 ALARM_RH_FROZEN = const(8192)
 ALARM_SUPPLY_FROZEN = const(16384)
 ALARM_HEATING_DEVIATION = const(32768)
+ALARM_SOURCE_COLD = const(65536)
 ALARM_TEXT = (
     (ALARM_AIR_HELD, "air_held", "air temperature missing: holding the last reading"),
     (ALARM_AIR_FAILED, "air_failed", "air temperature missing too long: safe heating, vents shut"),
@@ -131,6 +133,7 @@ ALARM_TEXT = (
     (ALARM_AIR_FROZEN, "air_frozen", "air temperature frozen at one value: taken as missing"),
     (ALARM_RH_FROZEN, "rh_frozen", "humidity frozen at one value: taken as missing"),
     (ALARM_SUPPLY_FROZEN, "supply_frozen", "supply temperature frozen at one value: taken as missing"),
+    (ALARM_SOURCE_COLD, "source_cold", "mine water leaving the exchanger too cold: heat pump stopped"),
     (
         ALARM_HEATING_DEVIATION,
         "heating_deviation",
@@ -173,6 +176,7 @@ class Inputs:
         self.radiation_w_m2 = None
         self.outdoor_c = None
         self.wind_m_s = None  # milli-m/s
+        self.source_return_c = None  # mine water leaving the heat pump's exchanger
         self.heat_pump_running = False
         self.mine_flow_ok = True
         # The site's power signal: the heat pump's allowed electric power (% of
@@ -246,6 +250,7 @@ class Climate:
         self.windy_m_s = VENT_WINDY_M_S
         self.windy_vent_max = VENT_WINDY_MAX
         self.cold_vent_min = VENT_COLD_MIN
+        self.source_return_min_c = SOURCE_RETURN_MIN_C
         self.preheat_k = PREHEAT_K
         self.hp_min_cap = HEAT_PUMP_MIN_CAP
         self.shade_w_m2 = 600  # 0: the screen never shades
@@ -485,6 +490,11 @@ class Climate:
         want_hp = heat_valve > threshold or want_cooling
         if not inp.mine_flow_ok:
             alarms |= ALARM_NO_MINE_WATER
+            self.heat_pump.force_off()
+            want_hp = False
+        source = inp.source_return_c
+        if source is not None and source < self.source_return_min_c:
+            alarms |= ALARM_SOURCE_COLD
             self.heat_pump.force_off()
             want_hp = False
         if inp.power_cap < self.hp_min_cap:

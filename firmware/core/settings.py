@@ -79,6 +79,15 @@ SCHEMA = (
     # Heat pump.
     ("hp.on_pct", "hp_on_demand", 1000, 50000, 1000, "%", "heating valve above this starts the heat pump"),
     ("hp.off_pct", "hp_off_demand", 0, 20000, 1000, "%", "heating valve below this lets it stop"),
+    (
+        "hp.source_min_c",
+        "source_return_min_c",
+        -5000,
+        15000,
+        1000,
+        "degC",
+        "mine water return below this stops the hp",
+    ),
     ("hp.min_cap_pct", "hp_min_cap", 0, 100000, 1000, "%", "a power cap below this stops the heat pump"),
     ("air.preheat_k", "preheat_k", 0, 5000, 1000, "K", "heating setpoint rise while power is plentiful"),
     ("hp.margin_k", "hp_margin_k", 1000, 15000, 1000, "K", "leaving water above the supply setpoint"),
