@@ -13,6 +13,7 @@ from core.climate import (
     ALARM_NO_MINE_WATER,
     ALARM_OVERHEAT,
     ALARM_SOURCE_COLD,
+    ALARM_SUPPLY_HIGH,
     FF_OUTDOOR_PM,
     FF_SUN_K,
     SCREEN_OPEN_W_M2,
@@ -300,3 +301,11 @@ def test_mine_water_returning_too_cold_stops_the_heat_pump():
     climate.inputs.source_return_c = 3500  # the plate exchanger near freezing
     out = run_for(climate, 1)
     assert not out.heat_pump_on and out.alarms & ALARM_SOURCE_COLD  # at once, whatever its minimum run
+
+
+def test_supply_water_above_its_maximum_shuts_the_valve_even_in_frost():
+    climate = make(air=10.0, supply=ROSE["supply_max_c"] / MILLI + 3.0)  # frost asks for full heat
+    out = run_for(climate, 1)
+    assert out.alarms & ALARM_SUPPLY_HIGH and out.alarms & ALARM_FROST and out.heat_valve == 0
+    set_inputs(climate, air=10.0, supply=ROSE["supply_max_c"] / MILLI + 1.0)  # inside the margin
+    assert run_for(climate, 1).heat_valve == FULL_SCALE

@@ -91,6 +91,9 @@ VENT_WINDY_MAX = const(20000)
 VENT_COLD_FULL_C = const(10000)
 VENT_COLD_LOW_C = const(-5000)
 VENT_COLD_MIN = const(10000)
+SUPPLY_HIGH_MARGIN_K = const(
+    2000
+)  # supply this far above supply.max_c: the valve shuts whatever the loop says
 SOURCE_RETURN_MIN_C = const(4000)  # the plate exchanger must not freeze: heat pump off below this
 PREHEAT_K = const(1000)  # plentiful power: the heating setpoint this much higher, inside the band
 HEAT_PUMP_MIN_CAP = const(30000)  # a power cap below this share of rated stops the heat pump
@@ -113,6 +116,7 @@ ALARM_RH_FROZEN = const(8192)
 ALARM_SUPPLY_FROZEN = const(16384)
 ALARM_HEATING_DEVIATION = const(32768)
 ALARM_SOURCE_COLD = const(65536)
+ALARM_SUPPLY_HIGH = const(131072)
 ALARM_TEXT = (
     (ALARM_AIR_HELD, "air_held", "air temperature missing: holding the last reading"),
     (ALARM_AIR_FAILED, "air_failed", "air temperature missing too long: safe heating, vents shut"),
@@ -133,6 +137,7 @@ ALARM_TEXT = (
     (ALARM_AIR_FROZEN, "air_frozen", "air temperature frozen at one value: taken as missing"),
     (ALARM_RH_FROZEN, "rh_frozen", "humidity frozen at one value: taken as missing"),
     (ALARM_SUPPLY_FROZEN, "supply_frozen", "supply temperature frozen at one value: taken as missing"),
+    (ALARM_SUPPLY_HIGH, "supply_high", "supply water above its maximum: heating valve shut"),
     (ALARM_SOURCE_COLD, "source_cold", "mine water leaving the exchanger too cold: heat pump stopped"),
     (
         ALARM_HEATING_DEVIATION,
@@ -462,7 +467,8 @@ class Climate:
         if heat_valve > 0:
             cool_valve = 0  # never heat and cool at once
 
-        # Overrides: frost and overheat win over the loops.
+        # Overrides: frost and overheat win over the loops, and the pipes'
+        # limit over frost (hotter water than the pipes and crop take).
         if air is not None and air < p["air_min_c"]:
             alarms |= ALARM_FROST
             heat_valve = FULL_SCALE
@@ -476,6 +482,9 @@ class Climate:
         if air is None:
             vent = 0
             cool_valve = 0
+        if supply is not None and supply > self.supply_max_c + SUPPLY_HIGH_MARGIN_K:
+            alarms |= ALARM_SUPPLY_HIGH
+            heat_valve = 0
         overheat = air is not None and air > p["air_max_c"]
         vent = min(vent, self._vent_limit(inp.wind_m_s, None if overheat else inp.outdoor_c))
 
