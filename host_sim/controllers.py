@@ -14,94 +14,12 @@ controller is judged against the same crop setpoints (core.climate).
 
 from simple_pid import PID as SimplePID
 
-from core.climate import (
-    ALARM_TEXT,
-    DAY_END_MS,
-    DAY_START_MS,
-    QUILT_OPEN_W_M2,
-    SCREEN_COLD_C,
-    SCREEN_OPEN_W_M2,
-    Climate,
-    heating_setpoint,
-)
+from core.climate import DAY_END_MS, DAY_START_MS, SCREEN_COLD_C, heating_setpoint
 from core.crops import PROFILES
-from core.fixed import FULL_SCALE, MILLI
-from core.settings import entry
+from core.fixed import MILLI
+from host_sim.firmware_controller import Commands, FirmwareController, screen_open_w_m2
 
-
-class Commands:
-    __slots__ = (
-        "heat_valve_pct",
-        "cool_valve_pct",
-        "vent_pct",
-        "screen_pct",
-        "heat_pump_on",
-        "heat_pump_cooling",
-        "heat_pump_supply_c",
-    )
-
-    def __init__(self):
-        self.heat_valve_pct = 0.0
-        self.cool_valve_pct = 0.0
-        self.vent_pct = 0.0
-        self.screen_pct = 0.0
-        self.heat_pump_on = False
-        self.heat_pump_cooling = False
-        self.heat_pump_supply_c = None  # None: the heat pump's own maximum
-
-
-def screen_open_w_m2(greenhouse):
-    """Radiation above which the screen (a solar greenhouse's quilt) opens."""
-    return QUILT_OPEN_W_M2 if greenhouse.type == "solar" else SCREEN_OPEN_W_M2
-
-
-def _milli(value):
-    return None if value is None else int(round(value * MILLI))
-
-
-class FirmwareController:
-    name = "firmware"
-    alarm_text = ALARM_TEXT
-
-    def __init__(self, scenario):
-        self.profile = PROFILES[scenario.crop.kind]
-        self.climate = Climate(
-            self.profile,
-            supply_max_c=int(round(scenario.heating.supply_max_c * MILLI)),
-            vents=scenario.greenhouse.vents,
-            fan_coils=scenario.cooling.fan_coil_kw > 0,
-            screen=scenario.greenhouse.screen,
-            screen_open_w_m2=screen_open_w_m2(scenario.greenhouse),
-            reverse=scenario.cooling.heat_pump_reverse,
-        )
-        for key, value in scenario.settings:  # checked against the schema by the scenario parser
-            self.climate.set(key, round(value * entry(key)[4]))
-
-    def set_day(self, sunrise_ms, sunset_ms):
-        self.climate.set_day(sunrise_ms, sunset_ms)
-
-    def step(self, time_of_day_s, meas, dt_s, commands):
-        inp = self.climate.inputs
-        inp.air_c = _milli(meas.air_c)
-        inp.rh_pct = _milli(meas.air_rh_pct)
-        inp.supply_c = _milli(meas.supply_c)
-        inp.radiation_w_m2 = None if meas.radiation_w_m2 is None else int(meas.radiation_w_m2)
-        inp.outdoor_c = _milli(meas.outdoor_c)
-        inp.wind_m_s = _milli(meas.wind_m_s)
-        inp.heat_pump_running = meas.heat_pump_running
-        inp.mine_flow_ok = meas.mine_flow_ok
-        inp.source_return_c = _milli(meas.source_return_c)
-        inp.power_cap = int(meas.power_cap_pct * MILLI)
-        inp.power_surplus = meas.power_surplus
-        out = self.climate.tick(int(time_of_day_s * MILLI), int(dt_s * MILLI))
-        commands.heat_valve_pct = out.heat_valve * 100.0 / FULL_SCALE
-        commands.cool_valve_pct = out.cool_valve * 100.0 / FULL_SCALE
-        commands.vent_pct = out.vent * 100.0 / FULL_SCALE
-        commands.screen_pct = out.screen * 100.0 / FULL_SCALE
-        commands.heat_pump_on = out.heat_pump_on
-        commands.heat_pump_cooling = out.heat_pump_cooling
-        commands.heat_pump_supply_c = out.heat_pump_supply_c / MILLI
-        return out.alarms
+__all__ = ["CONTROLLERS", "Commands", "screen_open_w_m2"]
 
 
 class _Baseline:

@@ -38,6 +38,7 @@ MODULES = (
     ("host_sim", "actuators"),
     ("host_sim", "plant"),
     ("host_sim", "sensors"),
+    ("host_sim", "firmware_controller"),
 )
 
 

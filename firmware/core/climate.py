@@ -174,14 +174,16 @@ def heating_setpoint(
 
 
 class Inputs:
-    def __init__(self):
-        self.air_c = None
-        self.rh_pct = None
-        self.supply_c = None
-        self.radiation_w_m2 = None
-        self.outdoor_c = None
-        self.wind_m_s = None  # milli-m/s
-        self.source_return_c = None  # mine water leaving the heat pump's exchanger
+    # Readings in the core's scales (core/fixed.py), None when missing.  The
+    # annotations are for the simulator's compiled build; MicroPython skips them.
+    def __init__(self) -> None:
+        self.air_c: int | None = None
+        self.rh_pct: int | None = None
+        self.supply_c: int | None = None
+        self.radiation_w_m2: int | None = None
+        self.outdoor_c: int | None = None
+        self.wind_m_s: int | None = None  # milli-m/s
+        self.source_return_c: int | None = None  # mine water leaving the heat pump's exchanger
         self.heat_pump_running = False
         self.mine_flow_ok = True
         # The site's power signal: the heat pump's allowed electric power (% of
