@@ -26,10 +26,10 @@ from host_sim.psychro import (
     WATER_VAPOUR_GAS_CONSTANT_J_KGK,
 )
 from host_sim.sensors import Measurements, SensorSet
+from host_sim.tally import Tally
 
 DAY_S = 86400
 J_PER_KWH = 3.6e6
-IN_BAND_K = 1.0
 RECORD_EVERY_S = 300  # series for plots and CSV: one row per 5 minutes
 SERIES_KEYS = (
     "t_h", "outdoor_c", "radiation_w_m2", "air_c", "heat_sp_c", "vent_sp_c", "rh_pct", "vpd_kpa", "supply_c",
@@ -149,12 +149,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
 
     t_out, rh_out, sun, wind = weather.t_out_c, weather.rh_out_pct, weather.global_w_m2, weather.wind_m_s
     out_vapour = outdoor_vapour_kg_m3(weather)
-    iae_kh = in_band_s = max_over_k = vpd_band_s = frost_s = overheat_s = 0.0
-    vpd_min_kpa = profile["vpd_min_kpa"] / MILLI
-    vpd_max_kpa = profile["vpd_max_kpa"] / MILLI
-    air_min_c = profile["air_min_c"] / MILLI
-    air_max_c = profile["air_max_c"] / MILLI
-    vent_offset_k = profile["vent_offset_k"] / MILLI
+    tally = Tally(profile)
     record_every = max(1, RECORD_EVERY_S // period_s)
     series = {key: [] for key in SERIES_KEYS} if record else None
     power = scenario.power
@@ -197,26 +192,11 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
             elec_surplus_j += plant.energy.hp_elec_j + plant.energy.aux_elec_j - elec_before_j
 
         # Metrics, on the true state after the step.
-        air_c = plant.air_c
-        heat_sp_c = heating_setpoint(profile, time_of_day_s * MILLI, day_start_ms, day_end_ms) / MILLI
-        vent_sp_c = heat_sp_c + vent_offset_k
-        deviation_k = heat_sp_c - air_c if air_c < heat_sp_c else max(0.0, air_c - vent_sp_c)
-        iae_kh += deviation_k * period_s / 3600.0
-        if deviation_k <= IN_BAND_K:
-            in_band_s += period_s
-        if air_c - vent_sp_c > max_over_k:
-            max_over_k = air_c - vent_sp_c
-        rh_pct = min(plant.rh_pct, 100.0)
-        vpd_kpa = plant.air_sat_pa * (1.0 - rh_pct / 100.0) / 1000.0
-        if vpd_min_kpa <= vpd_kpa <= vpd_max_kpa:
-            vpd_band_s += period_s
-        if air_c < air_min_c:
-            frost_s += period_s
-        elif air_c > air_max_c:
-            overheat_s += period_s
+        tally.add(plant, time_of_day_s * MILLI, day_start_ms, day_end_ms, period_s)
         if record and k % record_every == 0:
             row = (
-                t_s / 3600, out_c, sun[k], air_c, heat_sp_c, vent_sp_c, rh_pct, vpd_kpa, plant.water_c,
+                t_s / 3600, out_c, sun[k], plant.air_c, tally.heat_sp_c, tally.vent_sp_c, tally.rh_pct,
+                tally.vpd_kpa, plant.water_c,
                 plant.heat_valve.position * 100, plant.cool_valve.position * 100, plant.vent.position * 100,
                 plant.screen.position * 100, plant.heat_w_m2, plant.cool_w_m2, plant.elec_w_m2,
             )  # fmt: skip
@@ -232,12 +212,12 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "days": total_s / DAY_S,
         "ticks": ticks,
         "errors": errors,
-        "air_temp_iae_kh": iae_kh,
-        "air_temp_in_band_pct": 100.0 * in_band_s / total_s,
-        "air_temp_max_over_k": max_over_k,
-        "vpd_in_band_pct": 100.0 * vpd_band_s / total_s,
-        "frost_min": frost_s / 60.0,
-        "overheat_min": overheat_s / 60.0,
+        "air_temp_iae_kh": tally.iae_kh,
+        "air_temp_in_band_pct": 100.0 * tally.in_band_s / total_s,
+        "air_temp_max_over_k": tally.max_over_k,
+        "vpd_in_band_pct": 100.0 * tally.vpd_band_s / total_s,
+        "frost_min": tally.frost_s / 60.0,
+        "overheat_min": tally.overheat_s / 60.0,
         "heat_kwh_m2": e.heat_pump_j / J_PER_KWH,
         "heat_oracle_kwh_m2": _oracle(scenario, weather, oracle),
         "cool_kwh_m2": (e.cooling_sensible_j + e.cooling_latent_j) / J_PER_KWH,

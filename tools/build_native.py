@@ -39,6 +39,7 @@ MODULES = (
     ("host_sim", "plant"),
     ("host_sim", "sensors"),
     ("host_sim", "firmware_controller"),
+    ("host_sim", "tally"),
 )
 
 

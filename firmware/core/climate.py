@@ -156,7 +156,10 @@ HEATING_DEVIATION_MS = const(1800000)  # ... this long: alarm
 
 
 def heating_setpoint(
-    profile: dict, time_of_day_ms: int, day_start_ms: int = DAY_START_MS, day_end_ms: int = DAY_END_MS
+    profile: dict[str, int],
+    time_of_day_ms: int,
+    day_start_ms: int = DAY_START_MS,
+    day_end_ms: int = DAY_END_MS,
 ) -> int:
     """The crop's heating setpoint: one-hour ramps from night to day at
     day_start_ms and back at day_end_ms (solar time of day; sunrise and
@@ -212,7 +215,8 @@ class Climate:
         self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
         screen_open_w_m2=SCREEN_OPEN_W_M2,
     ) -> None:  # fmt: skip
-        self.profile = dict(profile)  # a copy: settings change this house's crop, not the shared one
+        # A copy: settings change this house's crop, not the shared profile.
+        self.profile: dict[str, int] = dict(profile)
         self.supply_max_c = profile["supply_max_c"] if supply_max_c is None else supply_max_c
         self.has_vents = vents
         self.has_fan_coils = fan_coils
@@ -253,6 +257,8 @@ class Climate:
         self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
         self.prenight_ms = 7200000
         self._sun_avg = Accumulator()
+        self._sun_dt_ms = 0  # the step the averaging gain below is for
+        self._sun_gain_u = 0
         self.storm_m_s = VENT_STORM_M_S
         self.windy_m_s = VENT_WINDY_M_S
         self.windy_vent_max = VENT_WINDY_MAX
@@ -340,8 +346,10 @@ class Climate:
         heat_sp = heating_setpoint(p, time_of_day_ms, self.day_start_ms, self.day_end_ms)
         sun = inp.radiation_w_m2
         if sun is not None:  # a 15-minute average: clouds do not move the setpoint
-            change = clamp(sun, 0, 2000) - self._sun_avg.value
-            self._sun_avg.add_product(change, div_micro(min(dt_ms, SUN_AVERAGE_MS), SUN_AVERAGE_MS))
+            if dt_ms != self._sun_dt_ms:
+                self._sun_dt_ms = dt_ms
+                self._sun_gain_u = div_micro(clamp(dt_ms, 0, SUN_AVERAGE_MS), SUN_AVERAGE_MS)
+            self._sun_avg.add_product(clamp(sun, 0, 2000) - self._sun_avg.value, self._sun_gain_u)
         if self.sun_raise_k and self.day_start_ms <= time_of_day_ms < self.day_end_ms:
             heat_sp += min(muldiv(self._sun_avg.value, self.sun_raise_k, 100), self.sun_raise_max_k)
         night_from_ms = self.day_end_ms + RAMP_MS

@@ -154,8 +154,8 @@ class PID:
         """The output the first update starts from (bumplessly), instead of the
         low limit: e.g. a heating curve's value, so a fresh node does not
         begin with cold water and wait for the integral."""
-        check_range("start value", value, -SIGNAL_MAX, SIGNAL_MAX)
-        if not self._started:
+        if not self._started:  # (called every step by some callers: cheap after the first)
+            check_range("start value", value, -SIGNAL_MAX, SIGNAL_MAX)
             self.out = clamp(value, self.out_min, self.out_max)
 
     # -- the control step --
