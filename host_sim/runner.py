@@ -44,9 +44,14 @@ class RunResult:
     series: dict = field(default_factory=dict)
 
 
+def _start_s(scenario):
+    """The run's start, seconds after its first midnight (solar time)."""
+    return scenario.start.hour * 3600 + scenario.start.minute * 60
+
+
 def day_periods_ms(scenario, latitude, ticks):
     """(sunrise, sunset) in ms of solar time for every day the run touches."""
-    start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
+    start_s = _start_s(scenario)
     days = (start_s + ticks * scenario.control_period_s) // DAY_S + 1
     periods = []
     for day in range(days):
@@ -132,7 +137,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     profile = PROFILES[scenario.crop.kind]
     period_s = scenario.control_period_s
     ticks = len(weather)
-    start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
+    start_s = _start_s(scenario)
     periods = day_periods_ms(scenario, weather.latitude, ticks)
     air0_c = heating_setpoint(profile, start_s * MILLI, *periods[0]) / MILLI
 
@@ -262,7 +267,7 @@ def oracle_heat_kwh_m2(scenario, weather):
     keeps the screen closed longer, or lets the air sag, can use a little less."""
     profile = PROFILES[scenario.crop.kind]
     period_s = scenario.control_period_s
-    start_s = scenario.start.hour * 3600 + scenario.start.minute * 60
+    start_s = _start_s(scenario)
     periods = day_periods_ms(scenario, weather.latitude, len(weather))
     air0_c = heating_setpoint(profile, start_s * MILLI, *periods[0]) / MILLI
     plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)

@@ -91,9 +91,8 @@ VENT_WINDY_MAX = const(20000)
 VENT_COLD_FULL_C = const(10000)
 VENT_COLD_LOW_C = const(-5000)
 VENT_COLD_MIN = const(10000)
-SUPPLY_HIGH_MARGIN_K = const(
-    2000
-)  # supply this far above supply.max_c: the valve shuts whatever the loop says
+# Supply this far above supply.max_c: the valve shuts whatever the loop says.
+SUPPLY_HIGH_MARGIN_K = const(2000)
 SOURCE_RETURN_MIN_C = const(4000)  # the plate exchanger must not freeze: heat pump off below this
 PREHEAT_K = const(1000)  # plentiful power: the heating setpoint this much higher, inside the band
 HEAT_PUMP_MIN_CAP = const(30000)  # a power cap below this share of rated stops the heat pump
@@ -269,9 +268,9 @@ class Climate:
         self.shade_w_m2 = 600  # 0: the screen never shades
         self.shade_pct = FULL_SCALE
         self._shading = False
-        self.air_check = Plausible(AIR_MAX_STEP_K)
-        self.rh_check = Plausible(RH_MAX_STEP_PCT)
-        self.supply_check = Plausible(SUPPLY_MAX_STEP_K)
+        self.air_check = Plausible(AIR_MAX_STEP_K, ALARM_AIR_SPIKE, ALARM_AIR_FROZEN)
+        self.rh_check = Plausible(RH_MAX_STEP_PCT, ALARM_RH_SPIKE, ALARM_RH_FROZEN)
+        self.supply_check = Plausible(SUPPLY_MAX_STEP_K, ALARM_SUPPLY_SPIKE, ALARM_SUPPLY_FROZEN)
         self._deviation_ms = 0
         self._screen = 0
         self._screen_wait_ms = 0
@@ -362,27 +361,13 @@ class Climate:
             heat_sp += min(self.preheat_k, p["vent_offset_k"] - HEATING_BAND_K)
 
         # Readings: spikes refused, frozen ones taken as missing.
-        air = self.air_check.check(inp.air_c, dt_ms)
-        if self.air_check.spike:
-            alarms |= ALARM_AIR_SPIKE
-        if air is not None and self.frozen_ms and self.air_check.frozen_ms >= self.frozen_ms:
-            alarms |= ALARM_AIR_FROZEN
-            air = None
-        rh = self.rh_check.check(inp.rh_pct, dt_ms)
-        if self.rh_check.spike:
-            alarms |= ALARM_RH_SPIKE
-        if rh is not None and self.frozen_ms and self.rh_check.frozen_ms >= self.frozen_ms:
-            alarms |= ALARM_RH_FROZEN
-            rh = None
+        air = self.air_check.reading(inp.air_c, dt_ms, self.frozen_ms)
+        rh = self.rh_check.reading(inp.rh_pct, dt_ms, self.frozen_ms)
+        supply = self.supply_check.reading(inp.supply_c, dt_ms, self.frozen_ms)
+        alarms |= self.air_check.alarms | self.rh_check.alarms | self.supply_check.alarms
         if rh is None:
             alarms |= ALARM_RH_SENSOR
-        supply = self.supply_check.check(inp.supply_c, dt_ms)
-        if self.supply_check.spike:
-            alarms |= ALARM_SUPPLY_SPIKE
-        if supply is not None and self.frozen_ms and self.supply_check.frozen_ms >= self.frozen_ms:
-            alarms |= ALARM_SUPPLY_FROZEN
-            supply = None
-        if inp.radiation_w_m2 is None:
+        if sun is None:
             alarms |= ALARM_RADIATION_SENSOR
 
         # Air temperature, bridged for a while when the reading is missing.
@@ -434,14 +419,14 @@ class Climate:
             self.air_loop.set_manual(blind_supply)
         elif self.air_loop.mode == MANUAL:
             self.air_loop.set_auto()
-        # Blind, the air loop sees "at setpoint", so its bumpless integral holds
-        # the blind supply and the hand-back adds only the real error's P term.
         ff = heat_sp
         if inp.outdoor_c is not None and inp.outdoor_c < heat_sp:
             ff += muldiv(heat_sp - inp.outdoor_c, self.ff_outdoor_pm, MILLI)
-        if inp.radiation_w_m2 is not None and inp.radiation_w_m2 > 0:
-            ff -= muldiv(min(inp.radiation_w_m2, FF_SUN_MAX_W_M2), self.ff_sun_k, 100)
+        if sun is not None and sun > 0:
+            ff -= muldiv(min(sun, FF_SUN_MAX_W_M2), self.ff_sun_k, 100)
         self.air_loop.start_from(clamp(ff, -SIGNAL_MAX, SIGNAL_MAX))  # first tick only
+        # Blind, the air loop sees "at setpoint", so its bumpless integral holds
+        # the blind supply and the hand-back adds only the real error's P term.
         heat_valve = self.heating.update(heat_sp, heat_sp if air is None else air, supply, dt_ms, ff)
         # The water should follow its setpoint; far off for long, something is wrong.
         off_k = self.heating.inner_setpoint - supply

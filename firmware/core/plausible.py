@@ -14,8 +14,13 @@ FROZEN_MAX_MS = const(86400000)
 
 
 class Plausible:
-    def __init__(self, max_step: int, max_refused: int = 3) -> None:
+    def __init__(
+        self, max_step: int, spike_alarm: int = 0, frozen_alarm: int = 0, max_refused: int = 3
+    ) -> None:
         self.max_step = max_step  # largest believable change from one reading to the next
+        self.spike_alarm = spike_alarm  # the caller's alarm bits for the two faults
+        self.frozen_alarm = frozen_alarm
+        self.alarms = 0  # of the last reading()
         self.max_refused = max_refused
         self.last: int | None = None
         self.refused = 0
@@ -43,3 +48,13 @@ class Plausible:
         self.refused = 0
         self.last = value
         return value
+
+    def reading(self, value: int | None, dt_ms: int, frozen_limit_ms: int) -> int | None:
+        """check(), and a reading repeated exactly for frozen_limit_ms (0:
+        never) taken as missing; .alarms has this step's spike and frozen bits."""
+        used = self.check(value, dt_ms)
+        self.alarms = self.spike_alarm if self.spike else 0
+        if used is not None and frozen_limit_ms and self.frozen_ms >= frozen_limit_ms:
+            self.alarms |= self.frozen_alarm
+            return None
+        return used
