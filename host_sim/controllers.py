@@ -15,8 +15,8 @@ controller is judged against the same crop setpoints (core.climate).
 from simple_pid import PID as SimplePID
 
 from core.climate import DAY_END_MS, DAY_START_MS, SCREEN_COLD_C, heating_setpoint
-from core.crops import PROFILES
 from core.fixed import MILLI
+from host_sim.crop import crop_profile
 from host_sim.firmware_controller import Commands, FirmwareController, screen_open_w_m2
 
 __all__ = ["CONTROLLERS", "Commands", "screen_open_w_m2"]
@@ -29,7 +29,7 @@ class _Baseline:
     alarm_text = ()
 
     def __init__(self, scenario):
-        self.profile = PROFILES[scenario.crop.kind]
+        self.profile = crop_profile(scenario.crop)
         self.has_vents = scenario.greenhouse.vents
         self.has_fan_coils = scenario.cooling.fan_coil_kw > 0
         self.has_screen = scenario.greenhouse.screen

@@ -4,9 +4,9 @@ module of its own so that tools/build_native.py can compile it with the
 hot path."""
 
 from core.climate import ALARM_TEXT, QUILT_OPEN_W_M2, SCREEN_OPEN_W_M2, Climate
-from core.crops import PROFILES
 from core.fixed import FULL_SCALE, MILLI
 from core.settings import entry
+from host_sim.crop import crop_profile
 from host_sim.sensors import Measurements
 
 
@@ -14,6 +14,7 @@ class Commands:
     __slots__ = (
         "heat_valve_pct",
         "cool_valve_pct",
+        "fog_pct",
         "vent_pct",
         "screen_pct",
         "heat_pump_on",
@@ -24,6 +25,7 @@ class Commands:
     def __init__(self):
         self.heat_valve_pct = 0.0
         self.cool_valve_pct = 0.0
+        self.fog_pct = 0.0
         self.vent_pct = 0.0
         self.screen_pct = 0.0
         self.heat_pump_on = False
@@ -45,7 +47,7 @@ class FirmwareController:
     alarm_text = ALARM_TEXT
 
     def __init__(self, scenario):
-        self.profile = PROFILES[scenario.crop.kind]
+        self.profile = crop_profile(scenario.crop)
         self.climate = Climate(
             self.profile,
             supply_max_c=int(round(scenario.heating.supply_max_c * MILLI)),
@@ -54,6 +56,7 @@ class FirmwareController:
             screen=scenario.greenhouse.screen,
             screen_open_w_m2=screen_open_w_m2(scenario.greenhouse),
             reverse=scenario.cooling.heat_pump_reverse,
+            fog=scenario.cooling.fog_l_m2h > 0,
         )
         for key, value in scenario.settings:  # checked against the schema by the scenario parser
             self.climate.set(key, round(value * entry(key)[4]))
@@ -68,6 +71,7 @@ class FirmwareController:
         inp.supply_c = _milli(meas.supply_c)
         inp.radiation_w_m2 = None if meas.radiation_w_m2 is None else int(meas.radiation_w_m2)
         inp.outdoor_c = _milli(meas.outdoor_c)
+        inp.outdoor_rh_pct = _milli(meas.outdoor_rh_pct)
         inp.wind_m_s = _milli(meas.wind_m_s)
         inp.heat_pump_running = meas.heat_pump_running
         inp.mine_flow_ok = meas.mine_flow_ok
@@ -77,6 +81,7 @@ class FirmwareController:
         out = self.climate.tick(int(time_of_day_s * MILLI), int(dt_s * MILLI))
         commands.heat_valve_pct = out.heat_valve * 100.0 / FULL_SCALE
         commands.cool_valve_pct = out.cool_valve * 100.0 / FULL_SCALE
+        commands.fog_pct = out.fog * 100.0 / FULL_SCALE
         commands.vent_pct = out.vent * 100.0 / FULL_SCALE
         commands.screen_pct = out.screen * 100.0 / FULL_SCALE
         commands.heat_pump_on = out.heat_pump_on

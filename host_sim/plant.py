@@ -103,6 +103,12 @@ class PlantParams:
     reverse_chilled_c: float = 7.0  # heat pump in reverse, where fitted
     heat_pump_reverse: bool = False
     cool_valve_travel_s: float = 60.0
+    # High-pressure fog (70 bar, ~10 um droplets): evaporates in the air while
+    # it is below ~90 % RH, less above (Abdel-Ghany & Kozai 2006; maker data).
+    # Mine water is hard and saline: a fog line needs reverse-osmosis water.
+    fog_l_m2h: float = 0.0  # capacity per m2 floor at full output (scenario); 0: none
+    fog_full_evaporation_rh: float = 0.9
+    fog_pump_wh_per_l: float = 4.0  # 70 bar at ~50 % pump efficiency
     # Electric auxiliaries (maker data, per m2 floor)
     circulation_pump_w_m2: float = 0.3
     mine_pump_w_m2: float = 0.4
@@ -121,6 +127,7 @@ def params_for(scenario):
         "mine_water_c": scenario.heating.mine_water_c,
         "fan_coil_w_m2": scenario.cooling.fan_coil_kw * 1000.0 / area,
         "heat_pump_reverse": scenario.cooling.heat_pump_reverse,
+        "fog_l_m2h": scenario.cooling.fog_l_m2h,
     }
     if not house.screen:
         common["screen_energy_saving"] = 0.0
@@ -171,6 +178,8 @@ class Energy:
         self.hp_cooling_j = 0.0  # cold from the heat pump in reverse
         self.ideal_heat_j = 0.0  # the oracle's heater (Greenhouse.ideal_band)
         self.ideal_cool_j = 0.0
+        self.fog_j = 0.0  # sensible heat turned latent by evaporating fog
+        self.fog_water_kg = 0.0  # sprayed
 
 
 class Greenhouse:
@@ -214,6 +223,7 @@ class Greenhouse:
         self.elec_w_m2 = 0.0
         self.transpiration_kg_m2s = 0.0
         self.cop = 0.0
+        self.fog_pct = 0.0
         self._evaporator_k = p.mine_water_c - p.evaporator_approach_k + KELVIN
         evap_cool_k = p.reverse_chilled_c - p.evaporator_approach_k + KELVIN
         cond_cool_k = p.mine_water_c + p.condenser_approach_k + KELVIN
@@ -299,6 +309,14 @@ class Greenhouse:
         transp_w = self._transp_radiation * solar_w + (p.transp_vpd_w_m2kpa * vpd_kpa * stomata)
         transp_kg_s = transp_w / LATENT_HEAT_J_KG
 
+        # Fog: sprayed water evaporates in dry air (sensible heat turned latent);
+        # near saturation less of it does, and the rest wets crop and floor.
+        fog_kg_s = fog_w = 0.0
+        if p.fog_l_m2h > 0.0 and cmd.fog_pct > 0.0:
+            fog_kg_s = cmd.fog_pct / 100.0 * p.fog_l_m2h / 3600.0
+            dryness = (1.0 - self.vapour_kg_m3 / sat_air) / (1.0 - p.fog_full_evaporation_rh)
+            fog_w = fog_kg_s * min(max(dryness, 0.0), 1.0) * LATENT_HEAT_J_KG
+
         # Condensation on the cover's inside surface.
         cover_surface_c = air_c - cover_w_k / p.cover_to_floor / p.cover_inside_w_m2k * delta_out_k
         cond_cover_kg_s = max(
@@ -361,7 +379,7 @@ class Greenhouse:
         self.air_c = (
             air_c
             + dt_s
-            * (solar_air_w + emitter_w + mass_w - cover_w - ventilation_w - transp_w - cool_w)
+            * (solar_air_w + emitter_w + mass_w - cover_w - ventilation_w - transp_w - cool_w - fog_w)
             / self.air_j_m2k
         )
         if self.ideal_band is not None:
@@ -379,6 +397,7 @@ class Greenhouse:
             + dt_s
             * (
                 transp_kg_s
+                + fog_w / LATENT_HEAT_J_KG
                 - air_flow_m3_s * (self.vapour_kg_m3 - out_vapour)
                 - cond_cover_kg_s
                 - cond_coil_kg_s
@@ -394,6 +413,9 @@ class Greenhouse:
         if source_ok and (hp_on or cool_valve > 0.0):
             aux_w += p.mine_pump_w_m2
         aux_w += p.fan_coil_fans_w_m2 * cool_valve
+        aux_w += fog_kg_s * 3600.0 * p.fog_pump_wh_per_l
+        e.fog_j += fog_w * dt_s
+        e.fog_water_kg += fog_kg_s * dt_s
         e.solar_j += solar_w * dt_s
         e.heat_pump_j += mix_w * dt_s
         e.cover_j += cover_w * dt_s
@@ -408,6 +430,7 @@ class Greenhouse:
         self.cool_w_m2 = cool_w + cool_latent_w
         self.elec_w_m2 = hp_elec_w + aux_w
         self.transpiration_kg_m2s = transp_kg_s
+        self.fog_pct = cmd.fog_pct
 
 
 def energy_balance_error_j(plant, stored0_j):
@@ -415,6 +438,12 @@ def energy_balance_error_j(plant, stored0_j):
     e = plant.energy
     heat_in = e.solar_j + e.heat_pump_j + e.ideal_heat_j
     heat_out = (
-        e.cover_j + e.ventilation_j + e.soil_j + e.transpiration_j + e.cooling_sensible_j + e.ideal_cool_j
+        e.cover_j
+        + e.ventilation_j
+        + e.soil_j
+        + e.transpiration_j
+        + e.cooling_sensible_j
+        + e.ideal_cool_j
+        + e.fog_j
     )
     return heat_in - heat_out - (plant.stored_heat_j() - stored0_j)

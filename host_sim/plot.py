@@ -36,6 +36,8 @@ def plot_runs(results, path, title):
         if single:
             act.plot(s["t_h"], s["cool_valve_pct"], color="tab:cyan", lw=1, label="cooling valve")
             act.plot(s["t_h"], s["vent_pct"], color="tab:purple", lw=1, label="vents")
+            if any(s["fog_pct"]):
+                act.plot(s["t_h"], s["fog_pct"], color="tab:blue", lw=0.8, ls=":", label="fog")
             act.plot(s["t_h"], s["screen_pct"], color="tab:brown", lw=1, ls="--", label="screen closed")
             power.plot(s["t_h"], s["cool_w_m2"], color="tab:cyan", lw=1, label="cooling")
             power.plot(s["t_h"], s["elec_w_m2"], color="tab:olive", lw=1, label="electricity")

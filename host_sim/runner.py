@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.climate import SCREEN_COLD_C, heating_setpoint
-from core.crops import PROFILES
 from core.fixed import MILLI
 from host_sim import weather as weather_mod
 from host_sim.controllers import CONTROLLERS, Commands, screen_open_w_m2
+from host_sim.crop import crop_profile
 from host_sim.plant import Greenhouse, energy_balance_error_j, params_for
 from host_sim.psychro import (
     KELVIN,
@@ -33,7 +33,8 @@ J_PER_KWH = 3.6e6
 RECORD_EVERY_S = 300  # series for plots and CSV: one row per 5 minutes
 SERIES_KEYS = (
     "t_h", "outdoor_c", "radiation_w_m2", "air_c", "heat_sp_c", "vent_sp_c", "rh_pct", "vpd_kpa", "supply_c",
-    "heat_valve_pct", "cool_valve_pct", "vent_pct", "screen_pct", "heat_w_m2", "cool_w_m2", "elec_w_m2",
+    "heat_valve_pct", "cool_valve_pct", "fog_pct", "vent_pct", "screen_pct",
+    "heat_w_m2", "cool_w_m2", "elec_w_m2",
 )  # fmt: skip
 
 
@@ -134,7 +135,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     if controller_name not in CONTROLLERS:
         raise ValueError(f"controller must be one of {', '.join(CONTROLLERS)}, got {controller_name!r}")
     weather = weather or make_weather(scenario)
-    profile = PROFILES[scenario.crop.kind]
+    profile = crop_profile(scenario.crop)
     period_s = scenario.control_period_s
     ticks = len(weather)
     start_s = _start_s(scenario)
@@ -202,8 +203,9 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
             row = (
                 t_s / 3600, out_c, sun[k], plant.air_c, tally.heat_sp_c, tally.vent_sp_c, tally.rh_pct,
                 tally.vpd_kpa, plant.water_c,
-                plant.heat_valve.position * 100, plant.cool_valve.position * 100, plant.vent.position * 100,
-                plant.screen.position * 100, plant.heat_w_m2, plant.cool_w_m2, plant.elec_w_m2,
+                plant.heat_valve.position * 100, plant.cool_valve.position * 100, plant.fog_pct,
+                plant.vent.position * 100, plant.screen.position * 100,
+                plant.heat_w_m2, plant.cool_w_m2, plant.elec_w_m2,
             )  # fmt: skip
             for key, value in zip(SERIES_KEYS, row, strict=True):
                 series[key].append(value)
@@ -226,6 +228,7 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
         "heat_kwh_m2": e.heat_pump_j / J_PER_KWH,
         "heat_oracle_kwh_m2": _oracle(scenario, weather, oracle),
         "cool_kwh_m2": (e.cooling_sensible_j + e.cooling_latent_j) / J_PER_KWH,
+        "fog_l_m2": e.fog_water_kg,
         "elec_kwh_m2": (e.hp_elec_j + e.aux_elec_j) / J_PER_KWH,
         "elec_surplus_kwh_m2": elec_surplus_j / J_PER_KWH,  # while the site had power to spare
         "cop_mean": hp_out_j / e.hp_elec_j if e.hp_elec_j > 0 else None,
@@ -265,7 +268,7 @@ def oracle_heat_kwh_m2(scenario, weather):
     the ventilation setpoint removed for free; screen closed in the cold
     dark and open otherwise.  The reference for heat use: a controller that
     keeps the screen closed longer, or lets the air sag, can use a little less."""
-    profile = PROFILES[scenario.crop.kind]
+    profile = crop_profile(scenario.crop)
     period_s = scenario.control_period_s
     start_s = _start_s(scenario)
     periods = day_periods_ms(scenario, weather.latitude, len(weather))

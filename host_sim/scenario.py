@@ -90,6 +90,7 @@ class HeatingSpec:
 class CoolingSpec:
     fan_coil_kw: float
     heat_pump_reverse: bool
+    fog_l_m2h: float = 0.0  # high-pressure fog, litres per m2 floor per hour at full output; 0: none
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,11 @@ class PowerSpec:
 @dataclass(frozen=True)
 class CropSpec:
     kind: str  # "rose" | "tomato"
+    # The grower's setpoints for this season, degC and K (None: the crop
+    # profile's, core/crops.py).  Every controller and the metrics use them.
+    day_c: float | None = None
+    night_c: float | None = None
+    vent_offset_k: float | None = None
 
 
 @dataclass(frozen=True)
@@ -336,8 +342,15 @@ HEATING_KEYS = {
 COOLING_KEYS = {
     "fan_coil_kw": (Number(0.0, 1e5), 0.0),
     "heat_pump_reverse": (Boolean(), False),
+    "fog_l_m2h": (Number(0.0, 2.0), 0.0),
 }
-CROP_KEYS = {"kind": (Choice(("rose", "tomato")), REQUIRED)}
+CROP_KEYS = {
+    "kind": (Choice(("rose", "tomato")), REQUIRED),
+    # The ranges of core/settings.py's air.day_c, air.night_c and air.vent_offset_k.
+    "day_c": (Number(5.0, 35.0), None),
+    "night_c": (Number(5.0, 35.0), None),
+    "vent_offset_k": (Number(0.5, 10.0), None),
+}
 POWER_KEYS = {
     "cap_pct": (Number(0.0, 100.0), 100.0),
     "cap_from_h": (Number(0.0, 24.0), 0.0),

@@ -63,7 +63,7 @@ def _climate_step(climate, step, num):
     out = climate.tick(num(step[1]), num(step[2]))
     return [
         out.heat_valve, out.cool_valve, out.vent, out.screen, out.heat_pump_on, out.heat_pump_cooling,
-        out.alarms, out.supply_setpoint_c, climate.air_loop.i, climate.supply_loop.i,
+        out.alarms, out.supply_setpoint_c, climate.air_loop.i, climate.supply_loop.i, out.fog, out.vpd_kpa,
     ]  # fmt: skip
 
 

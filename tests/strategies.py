@@ -167,6 +167,7 @@ def climate_specs(draw):
         "fan_coils": draw(st.booleans()),
         "screen": draw(st.booleans()),
         "reverse": draw(st.booleans()),
+        "fog": draw(st.booleans()),
     }
     start_ms = draw(st.integers(0, 86_400_000 - 1))
     dt_ms = draw(st.sampled_from([1000, 10000, 60000]))

@@ -67,9 +67,9 @@ def test_setpoint_ramps_at_dawn_and_dusk():
 @settings(max_examples=200, deadline=None)
 @given(climate_specs())
 def test_heating_and_cooling_never_fight_and_outputs_stay_in_range(spec):
-    for heat, cool, vent, screen, *_ in core_trace.run(spec):
+    for heat, cool, vent, screen, *_, fog, _vpd in core_trace.run(spec):
         assert heat == 0 or cool == 0
-        for value in (heat, cool, vent, screen):
+        for value in (heat, cool, vent, screen, fog):
             assert 0 <= value <= FULL_SCALE
 
 
@@ -309,3 +309,49 @@ def test_supply_water_above_its_maximum_shuts_the_valve_even_in_frost():
     assert out.alarms & ALARM_SUPPLY_HIGH and out.alarms & ALARM_FROST and out.heat_valve == 0
     set_inputs(climate, air=10.0, supply=ROSE["supply_max_c"] / MILLI + 1.0)  # inside the margin
     assert run_for(climate, 1).heat_valve == FULL_SCALE
+
+
+def foggy(**inputs):
+    climate = Climate(ROSE, fog=True)
+    climate.set("sensor.frozen_s", 0)
+    set_inputs(climate, **inputs)
+    return climate
+
+
+def test_fog_humidifies_a_dry_house_toward_the_top_of_the_vpd_band():
+    # 17 degC at 45 % RH: VPD 1.07 kPa, above the rose's 1.0 kPa.
+    dry = run_for(foggy(air=17.0, rh=45.0), 10)
+    assert dry.vpd_kpa > ROSE["vpd_max_kpa"] and dry.fog > 0
+    # Inside the band, under the fog's aim (0.95 kPa): no fog.
+    moist = run_for(foggy(air=17.0, rh=60.0), 10)
+    assert moist.vpd_kpa < ROSE["vpd_max_kpa"] - 50 and moist.fog == 0
+    # A house without fog nozzles never fogs.
+    assert run_for(make(air=17.0, rh=45.0), 10).fog == 0
+
+
+def test_fog_stops_near_the_humidity_limit_below_the_heating_and_in_frost():
+    # 30 degC and 70 % RH is a VPD of 1.27 kPa, but the fog would push RH past its limit.
+    near_limit = foggy(air=30.0, rh=83.0, outdoor=25.0)
+    assert run_for(near_limit, 10).fog == 0
+    # The heating cannot hold the air (1.5 K below its setpoint): fog would only cool it more.
+    cold = run_for(foggy(air=15.5, rh=40.0), 10)
+    assert cold.heat_valve > 0 and cold.fog == 0
+    frost = run_for(foggy(air=10.0, rh=30.0), 10)
+    assert frost.alarms & ALARM_FROST and frost.fog == 0
+    assert run_for(foggy(air=None, rh=30.0), 30).fog == 0  # blind: no fog
+
+
+def test_overheat_fogs_fully_while_the_air_can_take_the_water():
+    hot = run_for(foggy(air=31.0, rh=50.0, outdoor=33.0, radiation=800), 5, start_ms=12 * HOUR_MS)
+    assert hot.alarms & ALARM_OVERHEAT and hot.fog == FULL_SCALE
+    humid = run_for(foggy(air=31.0, rh=84.0, outdoor=33.0, radiation=800), 5, start_ms=12 * HOUR_MS)
+    assert humid.alarms & ALARM_OVERHEAT and humid.fog == 0
+
+
+def test_a_low_vpd_dehumidifies_before_rh_reaches_its_limit():
+    # 17 degC at 82 % RH is under the rose's 85 % but a VPD of 0.35 kPa, under its 0.4.
+    low_vpd = run_for(make(air=17.0, rh=82.0, outdoor=5.0), 30)
+    ok = run_for(make(air=17.0, rh=75.0, outdoor=5.0), 30)
+    assert low_vpd.vpd_kpa < ROSE["vpd_min_kpa"] < ok.vpd_kpa
+    assert low_vpd.vent > 0 and ok.vent == 0
+    assert low_vpd.supply_setpoint_c > 17 * MILLI

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.crops import PROFILES
 from host_sim.scenario import (
     SCENARIO_DIR,
     WEATHER_CACHE_DIR,
@@ -113,7 +114,7 @@ def test_every_shipped_scenario_loads(name):
 
 KEY_FIGURES = {  # name: (preset, start, days, type, area_m2, cover U, heat_pump_kw, fan_coil_kw, crop)
     "zichuan-rose-winter": ("zichuan-winter", "2026-01-10", 7, "venlo", 5000, 6.0, 1200, 400, "rose"),
-    "zichuan-rose-summer": ("zichuan-summer", "2026-07-15", 7, "venlo", 5000, 6.0, 1200, 400, "rose"),
+    "zichuan-rose-summer": ("zichuan-summer", "2026-07-15", 7, "venlo", 5000, 6.0, 1200, 1000, "rose"),
     "zichuan-rose-spring": ("zichuan-spring", "2026-04-10", 7, "venlo", 5000, 6.0, 1200, 400, "rose"),
     "zichuan-rose-faults": ("zichuan-winter", "2026-01-10", 3, "venlo", 5000, 6.0, 1200, 400, "rose"),
     "pingshuo-solar-winter": ("pingshuo-winter", "2026-01-10", 7, "solar", 600, 6.5, 60, 0, "tomato"),
@@ -243,7 +244,12 @@ BAD = [
         "missing required key faults[1].target",
         "one of air_temp, air_rh, supply_temp, radiation, heat_valve",
     ),
-    ("missing table", changed({"crop": DROP}), "missing required table [crop]", "(keys: kind)"),
+    (
+        "missing table",
+        changed({"crop": DROP}),
+        "missing required table [crop]",
+        "(keys: day_c, kind, night_c, vent_offset_k)",
+    ),
     (
         "string for a number",
         changed({"greenhouse.area_m2": "big"}),
@@ -329,6 +335,12 @@ BAD = [
         changed({"crop.kind": "lettuce"}),
         "crop.kind",
         "must be one of rose, tomato, got 'lettuce'",
+    ),
+    (
+        "crop setpoint out of range",
+        changed({"crop.day_c": 40}),
+        "crop.day_c",
+        "must be a number in 5..35, got 40",
     ),
     (
         "bad house type",
@@ -602,3 +614,20 @@ def test_power_windows_default_to_none_and_are_checked():
     assert parse_scenario(toml_text(good())).power.cap_pct == 100.0
     message = error_of(changed({"power.cap_pct": 120.0}))
     assert "power.cap_pct" in message and "120" in message
+
+
+def test_the_crops_setpoints_for_the_season_reach_every_controller_and_the_metrics():
+    from host_sim.crop import crop_profile
+    from host_sim.runner import run
+
+    plain = parse_scenario(toml_text(good()))
+    summer = parse_scenario(changed({"crop.day_c": 23.5, "crop.vent_offset_k": 4, "days": 0.5}))
+    assert crop_profile(plain.crop) == PROFILES[plain.crop.kind]
+    profile = crop_profile(summer.crop)
+    assert profile["heat_day_c"] == 23500 and profile["vent_offset_k"] == 4000
+    assert profile["heat_night_c"] == PROFILES[summer.crop.kind]["heat_night_c"]
+    assert summer.replace(days=1).crop == summer.crop  # survives re-validation
+    for controller in ("firmware", "simple_pid"):
+        series = run(summer, controller, record=True, oracle=False).series
+        noon = min(range(len(series["t_h"])), key=lambda i: abs(series["t_h"][i] - 12.0))
+        assert series["heat_sp_c"][noon] == 23.5 and series["vent_sp_c"][noon] == 27.5

@@ -33,6 +33,7 @@ MODULES = (
     ("firmware/core", "cascade"),
     ("firmware/core", "settings"),
     ("firmware/core", "plausible"),
+    ("firmware/core", "vapour"),
     ("firmware/core", "climate"),
     ("host_sim", "psychro"),
     ("host_sim", "actuators"),

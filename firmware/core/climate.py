@@ -28,6 +28,7 @@ from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
 from core.plausible import Plausible
 from core.settings import CROP, GAIN, entry
+from core.vapour import RH_FULL, sat_pa, vpd_pa
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
 HOUR_MS = const(3600000)
@@ -50,8 +51,20 @@ VENT_SHARE = const(60000)  # share of the cooling demand given to the vents firs
 HUMIDITY_VENT_PER_PCT = const(4)  # vent crack, % per % RH above the limit
 HUMIDITY_VENT_MAX = const(25000)
 HUMIDITY_VENT_COLD_K = const(10000)  # no humidity crack with outside this far below the crop minimum
+OUTSIDE_DRIER_PA = const(100)  # the vents dry the house only if the outside holds this much less vapour
+RH_FILTER_MS = const(180000)  # humidity acts on RH averaged over ~3 min: sensor noise moves no valve
+COIL_HYSTERESIS_K = const(500)
+FOG_RH_HYSTERESIS_PCT = const(1000)  # fog, once stopped by the humidity limit, waits 1 % RH lower
 HUMIDITY_COIL_PER_PCT = const(5)  # cold-coil dehumidifying, cooling valve % per % RH above
 HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the limit
+# Fog (high-pressure nozzles, where fitted) humidifies when the air is too dry
+# for the crop: it aims a little inside the VPD band's upper edge.  Its
+# evaporation cools, so it also eases a hot day, and it stops short of the
+# humidity limit and whenever the heating cannot hold the air.
+FOG_BELOW_MAX_PA = const(50)
+RH_LIMIT_MIN = const(50000)  # the VPD's humidity limit in cold air goes no lower
+FOG_RH_MARGIN_PCT = const(3000)  # no fog within 3 % RH of the humidity limit
+FOG_COLD_K = const(500)  # no fog with the air this far below the heating setpoint
 REVERSE_START_K = const(1500)  # reverse heat pump: free cooling full and air this far above vent sp
 REVERSE_KEEP = const(30000)  # ... and it keeps running while the cooling valve is above 30 %
 REVERSE_STOP_K = const(1000)  # ... and the air above vent sp - 1 K
@@ -116,7 +129,7 @@ ALARM_SUPPLY_FROZEN = const(16384)
 ALARM_HEATING_DEVIATION = const(32768)
 ALARM_SOURCE_COLD = const(65536)
 ALARM_SUPPLY_HIGH = const(131072)
-ALARM_TEXT = (
+ALARM_TEXT: tuple[tuple[int, str, str], ...] = (
     (ALARM_AIR_HELD, "air_held", "air temperature missing: holding the last reading"),
     (ALARM_AIR_FAILED, "air_failed", "air temperature missing too long: safe heating, vents shut"),
     (ALARM_SUPPLY_SENSOR, "supply_sensor", "supply temperature missing: mixing valve held"),
@@ -184,6 +197,7 @@ class Inputs:
         self.supply_c: int | None = None
         self.radiation_w_m2: int | None = None
         self.outdoor_c: int | None = None
+        self.outdoor_rh_pct: int | None = None  # the weather station's; None: vents assumed to dry
         self.wind_m_s: int | None = None  # milli-m/s
         self.source_return_c: int | None = None  # mine water leaving the heat pump's exchanger
         self.heat_pump_running = False
@@ -198,6 +212,7 @@ class Outputs:
     def __init__(self) -> None:
         self.heat_valve = 0
         self.cool_valve = 0
+        self.fog = 0
         self.vent = 0
         self.screen = 0
         self.heat_pump_on = False
@@ -207,12 +222,13 @@ class Outputs:
         self.vent_setpoint_c = 0
         self.supply_setpoint_c = 0
         self.heat_pump_supply_c = 0  # the heat pump's leaving-water setpoint
+        self.vpd_kpa = 0  # measured, Pa (milli-kPa); 0 without air and RH readings
 
 
 class Climate:
     def __init__(
         self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
-        screen_open_w_m2=SCREEN_OPEN_W_M2,
+        screen_open_w_m2=SCREEN_OPEN_W_M2, fog=False,
     ) -> None:  # fmt: skip
         # A copy: settings change this house's crop, not the shared profile.
         self.profile: dict[str, int] = dict(profile)
@@ -221,6 +237,7 @@ class Climate:
         self.has_fan_coils = fan_coils
         self.has_screen = screen
         self.has_reverse = reverse
+        self.has_fog = fog
         self.screen_open_w_m2 = screen_open_w_m2
         self.inputs = Inputs()
         self.outputs = Outputs()
@@ -231,6 +248,9 @@ class Climate:
         self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
+        # Fog on VPD above its setpoint: full fog 0.3 kPa above, Ti 5 min.
+        self.fog_loop = PID(kp_m=333000, ki_m=1111, direct=True)
+        self.fog_below_max_kpa = FOG_BELOW_MAX_PA
         self.heat_pump = MinOnOff(HEAT_PUMP_MIN_RUN_MS, HEAT_PUMP_MIN_OFF_MS)
         self._last_air_c: int | None = None
         self._air_missing_ms = 0
@@ -256,8 +276,14 @@ class Climate:
         self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
         self.prenight_ms = 7200000
         self._sun_avg = Accumulator()
-        self._sun_dt_ms = 0  # the step the averaging gain below is for
+        self._sun_dt_ms = 0  # the step the averaging gains below are for
         self._sun_gain_u = 0
+        self._rh_avg = Accumulator()
+        self._rh_gain_u = 0
+        self._rh_started = False
+        self._fogging = False
+        self._coil_drying = False
+        self._outside_drier = True
         self.storm_m_s = VENT_STORM_M_S
         self.windy_m_s = VENT_WINDY_M_S
         self.windy_vent_max = VENT_WINDY_MAX
@@ -344,10 +370,11 @@ class Climate:
 
         heat_sp = heating_setpoint(p, time_of_day_ms, self.day_start_ms, self.day_end_ms)
         sun = inp.radiation_w_m2
+        if dt_ms != self._sun_dt_ms:
+            self._sun_dt_ms = dt_ms
+            self._sun_gain_u = div_micro(clamp(dt_ms, 0, SUN_AVERAGE_MS), SUN_AVERAGE_MS)
+            self._rh_gain_u = div_micro(clamp(dt_ms, 0, RH_FILTER_MS), RH_FILTER_MS)
         if sun is not None:  # a 15-minute average: clouds do not move the setpoint
-            if dt_ms != self._sun_dt_ms:
-                self._sun_dt_ms = dt_ms
-                self._sun_gain_u = div_micro(clamp(dt_ms, 0, SUN_AVERAGE_MS), SUN_AVERAGE_MS)
             self._sun_avg.add_product(clamp(sun, 0, 2000) - self._sun_avg.value, self._sun_gain_u)
         if self.sun_raise_k and self.day_start_ms <= time_of_day_ms < self.day_end_ms:
             heat_sp += min(muldiv(self._sun_avg.value, self.sun_raise_k, 100), self.sun_raise_max_k)
@@ -367,6 +394,12 @@ class Climate:
         alarms |= self.air_check.alarms | self.rh_check.alarms | self.supply_check.alarms
         if rh is None:
             alarms |= ALARM_RH_SENSOR
+        elif self._rh_started:
+            self._rh_avg.add_product(rh - self._rh_avg.value, self._rh_gain_u)
+            rh = self._rh_avg.value
+        else:
+            self._rh_avg.reset(rh)
+            self._rh_started = True
         if sun is None:
             alarms |= ALARM_RADIATION_SENSOR
 
@@ -382,16 +415,40 @@ class Climate:
             self._last_air_c = air
             self._air_missing_ms = 0
 
-        # Humidity: RH above the crop limit cracks the vents and raises the pipe.
+        # Humidity: RH above the crop limit cracks the vents and raises the
+        # pipe.  The limit is RH max, or lower where the VPD would fall below
+        # its band first (warm air holds more: 79 % at 17 degC for 0.4 kPa).
         rh_excess = 0
-        if rh is not None and rh > p["rh_max_pct"]:
-            rh_excess = rh - p["rh_max_pct"]
+        rh_limit = p["rh_max_pct"]
+        vpd = 0
+        outside_drier = self._outside_drier
+        if rh is not None and air is not None:
+            sat = sat_pa(air)
+            rh_limit = clamp(RH_FULL - muldiv(p["vpd_min_kpa"], RH_FULL, sat), RH_LIMIT_MIN, rh_limit)
+            vpd = vpd_pa(air, rh)
+            out_c = inp.outdoor_c
+            out_rh = inp.outdoor_rh_pct
+            if out_c is not None and out_rh is not None:  # vapour pressures, Pa; latched +-50 Pa
+                margin = OUTSIDE_DRIER_PA // 2 if outside_drier else OUTSIDE_DRIER_PA * 3 // 2
+                outside_drier = sat_pa(out_c) - vpd_pa(out_c, out_rh) < sat - vpd - margin
+                self._outside_drier = outside_drier
+        if rh is not None and rh > rh_limit:
+            rh_excess = rh - rh_limit
 
         # Dehumidify the cheapest way the house allows: with fan-coils and a
-        # mild night, condense on the mine-water coil; otherwise minimum pipe.
+        # mild night, or air outside as wet as inside (a summer night), condense
+        # on the mine-water coil; otherwise minimum pipe.
+        # The coil stays clear of the heating's band (latched 0.5 K): cooling
+        # the air into it would start the heating, which would stop the coil.
+        coil_room_k = HEATING_BAND_K if self._coil_drying else HEATING_BAND_K + COIL_HYSTERESIS_K
         coil_dehumidify = (
-            rh_excess and self.has_fan_coils and inp.outdoor_c is not None and (inp.outdoor_c > heat_sp)
+            rh_excess > 0
+            and self.has_fan_coils
+            and (not outside_drier or (inp.outdoor_c is not None and inp.outdoor_c > heat_sp))
+            and air is not None
+            and air > heat_sp + coil_room_k
         )
+        self._coil_drying = coil_dehumidify
 
         # Heating cascade.
         supply_floor = SUPPLY_MIN_C
@@ -455,12 +512,28 @@ class Climate:
             elif self.has_fan_coils:
                 cool_valve = demand
             mild = inp.outdoor_c is not None and inp.outdoor_c > p["air_min_c"] - HUMIDITY_VENT_COLD_K
-            if rh_excess and self.has_vents and mild:
+            if rh_excess and self.has_vents and mild and outside_drier:
                 vent = max(vent, min(self.humidity_vent_per_pct * rh_excess, self.humidity_vent_max))
             if coil_dehumidify:
                 cool_valve = max(cool_valve, min(HUMIDITY_COIL_PER_PCT * rh_excess, FULL_SCALE))
         if heat_valve > 0:
             cool_valve = 0  # never heat and cool at once
+
+        # Fog: humidify a dry house, within the humidity limit, while the
+        # heating holds the air (the fog's evaporation takes heat from it).
+        fog = 0
+        if self.has_fog:
+            rh_room = FOG_RH_MARGIN_PCT if self._fogging else FOG_RH_MARGIN_PCT + FOG_RH_HYSTERESIS_PCT
+            fog_ok = (
+                rh is not None and air is not None and rh < rh_limit - rh_room and air >= heat_sp - FOG_COLD_K
+            )
+            self._fogging = fog_ok
+            if fog_ok:
+                if self.fog_loop.mode != AUTO:
+                    self.fog_loop.set_auto()
+            elif self.fog_loop.mode != TRACK:
+                self.fog_loop.set_track(0)
+            fog = self.fog_loop.update(p["vpd_max_kpa"] - self.fog_below_max_kpa, vpd, dt_ms)
 
         # Overrides: frost and overheat win over the loops, and the pipes'
         # limit over frost (hotter water than the pipes and crop take).
@@ -469,14 +542,18 @@ class Climate:
             heat_valve = FULL_SCALE
             vent = 0
             cool_valve = 0
+            fog = 0
         elif air is not None and air > p["air_max_c"]:
             alarms |= ALARM_OVERHEAT
             heat_valve = 0
             vent = FULL_SCALE if self.has_vents else 0
             cool_valve = FULL_SCALE if self.has_fan_coils else 0
+            if self.has_fog and rh is not None and rh < rh_limit - FOG_RH_MARGIN_PCT:
+                fog = FULL_SCALE
         if air is None:
             vent = 0
             cool_valve = 0
+            fog = 0
         if supply is not None and supply > self.supply_max_c + SUPPLY_HIGH_MARGIN_K:
             alarms |= ALARM_SUPPLY_HIGH
             heat_valve = 0
@@ -538,6 +615,7 @@ class Climate:
 
         out.heat_valve = heat_valve
         out.cool_valve = cool_valve
+        out.fog = fog
         out.vent = vent
         out.screen = screen
         out.heat_pump_on = hp_on
@@ -546,6 +624,7 @@ class Climate:
         out.heat_setpoint_c = heat_sp
         out.vent_setpoint_c = vent_sp
         out.supply_setpoint_c = self.heating.inner_setpoint
+        out.vpd_kpa = vpd
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
         out.heat_pump_supply_c = min(self.heating.inner_setpoint + self.hp_margin_k, self.supply_max_c)
         return out

@@ -6,7 +6,7 @@
 # Each entry: (key, target, low, high, scale, unit, meaning).
 #   target  where the value lives in a Climate:
 #             "crop.<name>"       the crop profile (defaults from core/crops.py)
-#             "gain.<loop>.<g>"   a PID gain of loop air_loop, supply_loop or cool_loop
+#             "gain.<loop>.<g>"   a PID gain of loop air_loop, supply_loop, cool_loop or fog_loop
 #             "<attribute>"       an attribute of the Climate
 #   low, high, and the stored value are in the core's scales (core/fixed.py);
 #   scale is how many of those make one `unit`: air.day_c = 20500 is 20.5 degC.
@@ -14,7 +14,9 @@
 CROP = "crop."
 GAIN = "gain."
 
-SCHEMA = (
+# (Annotated as a tuple of any length: a fixed-length tuple type makes the
+# compiled build unroll every loop over it.)
+SCHEMA: tuple[tuple[str, str, int, int, int, str, str], ...] = (
     # Crop setpoints and limits (crop profile; core/crops.py gives the sources).
     ("air.day_c", "crop.heat_day_c", 5000, 35000, 1000, "degC", "heating setpoint by day"),
     ("air.night_c", "crop.heat_night_c", 5000, 35000, 1000, "degC", "heating setpoint by night"),
@@ -95,6 +97,9 @@ SCHEMA = (
     ("rh.pipe_k_per_pct", "humidity_pipe_per_pct", 0, 10, 1, "K/%", "minimum supply rise per % RH above max"),
     ("rh.vent_pct_per_pct", "humidity_vent_per_pct", 0, 20, 1, "%/%", "vent crack per % RH above max"),
     ("rh.vent_max_pct", "humidity_vent_max", 0, 50000, 1000, "%", "largest humidity vent crack"),
+    ("fog.below_max_kpa", "fog_below_max_kpa", 0, 1000, 1000, "kPa", "fog aims this far under VPD max"),
+    ("fog.kp", "gain.fog_loop.kp_m", 0, 1000000, 1000, "%/kPa", "fog per kPa of VPD above its aim"),
+    ("fog.ki", "gain.fog_loop.ki_m", 0, 20000, 1000, "%/(kPa s)", "fog: integral gain"),
     # Screen or quilt.
     ("screen.open_w_m2", "screen_open_w_m2", 0, 1000, 1, "W/m2", "opens above this sun, closes below half"),
     ("screen.shade_w_m2", "shade_w_m2", 0, 1500, 1, "W/m2", "shades above this sun when too warm; 0: never"),
