@@ -57,6 +57,7 @@ class FirmwareController:
             screen_open_w_m2=screen_open_w_m2(scenario.greenhouse),
             reverse=scenario.cooling.heat_pump_reverse,
             fog=scenario.cooling.fog_l_m2h > 0,
+            air_sensors=scenario.greenhouse.air_sensors,
         )
         for key, value in scenario.settings:  # checked against the schema by the scenario parser
             self.climate.set(key, round(value * entry(key)[4]))
@@ -67,6 +68,7 @@ class FirmwareController:
     def step(self, time_of_day_s: int, meas: Measurements, dt_s: int, commands: "Commands") -> int:
         inp = self.climate.inputs
         inp.air_c = _milli(meas.air_c)
+        inp.air2_c = _milli(meas.air2_c)
         inp.rh_pct = _milli(meas.air_rh_pct)
         inp.supply_c = _milli(meas.supply_c)
         inp.radiation_w_m2 = None if meas.radiation_w_m2 is None else int(meas.radiation_w_m2)

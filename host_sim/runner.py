@@ -143,7 +143,9 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     air0_c = heating_setpoint(profile, start_s * MILLI, *periods[0]) / MILLI
 
     plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
-    sensors = SensorSet(scenario.seed, plant.air_c, plant.rh_pct, plant.water_c)
+    sensors = SensorSet(
+        scenario.seed, plant.air_c, plant.rh_pct, plant.water_c, scenario.greenhouse.air_sensors
+    )
     controller = CONTROLLERS[controller_name](scenario)
     meas = Measurements()
     commands = Commands()

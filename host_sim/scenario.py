@@ -33,7 +33,7 @@ MAX_DAYS = 400.0
 
 # Fault targets and the kinds each allows.  Later work adds targets to these
 # groups (ec, ph, flow, drain as sensors; irrigation_pump as equipment).
-SENSOR_TARGETS = ("air_temp", "air_rh", "supply_temp", "radiation")
+SENSOR_TARGETS = ("air_temp", "air_temp_2", "air_rh", "supply_temp", "radiation")
 VALVE_TARGETS = ("heat_valve", "cool_valve", "vent")
 EQUIPMENT_TARGETS = ("heat_pump", "mine_water_pump")
 SENSOR_KINDS = ("dropout", "stuck", "spike", "offset", "noise")  # dropout: reads fail (OSError on the node)
@@ -77,6 +77,7 @@ class GreenhouseSpec:
     height_m: float
     vents: bool
     screen: bool  # for "solar": the night insulation quilt
+    air_sensors: int = 1  # 2: a second aspirated air sensor stands in for the first
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,7 @@ GREENHOUSE_KEYS = {
     "height_m": (Number(1.0, 10.0), None),  # None: DEFAULT_HEIGHT_M of the type
     "vents": (Boolean(), True),
     "screen": (Boolean(), True),
+    "air_sensors": (Integer(1, 2), 1),
 }
 HEATING_KEYS = {
     "heat_pump_kw": (Number(0.0, 1e5), REQUIRED),  # thermal output
@@ -482,8 +484,12 @@ def _check_greenhouse(greenhouse):
     return greenhouse
 
 
-def _check_fault(source, prefix, fault, days):
+def _check_fault(source, prefix, fault, days, air_sensors):
     target, kind, value = fault["target"], fault["kind"], fault["value"]
+    if target == "air_temp_2" and air_sensors < 2:
+        raise ScenarioError(
+            f"{source}: {prefix}.target air_temp_2 needs a second air sensor (greenhouse.air_sensors = 2)"
+        )
     kinds = FAULT_KINDS[target]
     if not isinstance(kind, str) or kind not in kinds:
         raise ScenarioError(
@@ -507,7 +513,7 @@ def _check_fault(source, prefix, fault, days):
     return fault
 
 
-def _faults(source, data, days):
+def _faults(source, data, days, air_sensors):
     entries = data.get("faults", [])
     if not isinstance(entries, list):
         raise ScenarioError(
@@ -521,7 +527,7 @@ def _faults(source, data, days):
                 f"{source}: {prefix} must be a table (a [[faults]] entry), got {_shown(entry)}"
             )
         fault = _read_table(source, prefix, entry, FAULT_KEYS)
-        faults.append(FaultSpec(**_check_fault(source, prefix, fault, days)))
+        faults.append(FaultSpec(**_check_fault(source, prefix, fault, days, air_sensors)))
     return tuple(faults)
 
 
@@ -576,16 +582,17 @@ def _build(data, source, base_dir, path):
         return _read_table(source, name, _sub_table(source, name, data), TABLE_KEYS[name][0])
 
     weather = _check_weather(source, table("weather"), base_dir)
+    greenhouse = GreenhouseSpec(**_check_greenhouse(table("greenhouse")))
     return Scenario(
         **top,
         weather=WeatherSpec(**weather),
-        greenhouse=GreenhouseSpec(**_check_greenhouse(table("greenhouse"))),
+        greenhouse=greenhouse,
         heating=HeatingSpec(**table("heating")),
         cooling=CoolingSpec(**table("cooling")),
         crop=CropSpec(**table("crop")),
         power=PowerSpec(**table("power")),
         settings=_settings(source, data),
-        faults=_faults(source, data, top["days"]),
+        faults=_faults(source, data, top["days"], greenhouse.air_sensors),
         path=path,
         source=source,
     )

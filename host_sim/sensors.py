@@ -82,6 +82,7 @@ class Measurements:
 
     __slots__ = (
         "air_c",
+        "air2_c",
         "air_rh_pct",
         "supply_c",
         "radiation_w_m2",
@@ -98,6 +99,7 @@ class Measurements:
     def __init__(self):
         # Spelled out, not a loop over __slots__: the compiled build needs each attribute named.
         self.air_c = None
+        self.air2_c = None  # None: not fitted, or failed
         self.air_rh_pct = None
         self.supply_c = None
         self.radiation_w_m2 = None
@@ -114,7 +116,7 @@ class Measurements:
 class SensorSet:
     """The node's sensors, as fitted on the reference rose house."""
 
-    def __init__(self, seed: int, air_c: float, rh_pct: float, water_c: float) -> None:
+    def __init__(self, seed: int, air_c: float, rh_pct: float, water_c: float, air_sensors: int = 1) -> None:
         rng = random.Random(seed)
         # SHT4x-class air sensor in an aspirated screen: +-0.1 K, 0.01 resolution, ~1 min lag.
         self.air = Sensor(rng, 0.05, 60.0, 0.01, -40.0, 125.0, air_c)
@@ -124,15 +126,23 @@ class SensorSet:
         # Pyranometer outside on an ADC: 1 W/m2 steps.
         self.radiation = Sensor(rng, 2.0, 0.0, 1.0, 0.0, 2000.0, 0.0)
         self.outdoor = Sensor(rng, 0.1, 120.0, 0.1, -40.0, 60.0, air_c)
+        # A second air sensor on its own noise stream: fitting it leaves the others' readings as they were.
+        self.air2: Sensor | None = None
+        if air_sensors == 2:
+            self.air2 = Sensor(random.Random(seed + 1), 0.05, 60.0, 0.01, -40.0, 125.0, air_c)
         self.by_target = {
             "air_temp": self.air,
             "air_rh": self.rh,
             "supply_temp": self.supply,
             "radiation": self.radiation,
         }
+        if self.air2 is not None:
+            self.by_target["air_temp_2"] = self.air2
 
     def read_into(self, meas, plant, out_c, out_rh_pct, global_w_m2, wind_m_s, dt_s):
         meas.air_c = self.air.read(plant.air_c, dt_s)
+        if self.air2 is not None:
+            meas.air2_c = self.air2.read(plant.air_c, dt_s)
         meas.air_rh_pct = self.rh.read(min(plant.rh_pct, 100.0), dt_s)
         meas.supply_c = self.supply.read(plant.water_c, dt_s)
         meas.radiation_w_m2 = self.radiation.read(global_w_m2, dt_s)

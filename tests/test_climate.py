@@ -6,8 +6,11 @@ from hypothesis import given, settings
 
 import core_trace
 from core.climate import (
+    ALARM_AIR2_SENSOR,
+    ALARM_AIR_DISAGREE,
     ALARM_AIR_FAILED,
     ALARM_AIR_HELD,
+    ALARM_AIR_SECOND,
     ALARM_FROST,
     ALARM_HEAT_PUMP,
     ALARM_NO_MINE_WATER,
@@ -355,3 +358,31 @@ def test_a_low_vpd_dehumidifies_before_rh_reaches_its_limit():
     assert low_vpd.vpd_kpa < ROSE["vpd_min_kpa"] < ok.vpd_kpa
     assert low_vpd.vent > 0 and ok.vent == 0
     assert low_vpd.supply_setpoint_c > 17 * MILLI
+
+
+def two_sensors(air=18.0, air2=18.0, **inputs):
+    climate = Climate(ROSE, air_sensors=2)
+    climate.set("sensor.frozen_s", 0)
+    set_inputs(climate, air=air, **inputs)
+    climate.inputs.air2_c = None if air2 is None else int(air2 * MILLI)
+    return climate
+
+
+def test_the_second_air_sensor_stands_in_for_the_first_as_long_as_needed():
+    climate = two_sensors(air=None, air2=15.0)
+    out = run_for(climate, 120)  # far past the one-sensor hold time
+    assert out.alarms & ALARM_AIR_SECOND
+    assert not out.alarms & (ALARM_AIR_HELD | ALARM_AIR_FAILED)
+    assert out.heat_valve > 0  # controlling on the 15 degC it reads
+    both_gone = two_sensors(air=None, air2=None)
+    out = run_for(both_gone, 30)
+    assert out.alarms & ALARM_AIR_FAILED and out.alarms & ALARM_AIR2_SENSOR
+
+
+def test_two_air_sensors_far_apart_for_long_raise_an_alarm_and_a_missing_second_is_named():
+    apart = two_sensors(air=18.0, air2=21.0)
+    assert not run_for(apart, 10).alarms & ALARM_AIR_DISAGREE
+    assert run_for(apart, 10).alarms & ALARM_AIR_DISAGREE  # 20 minutes apart
+    assert not run_for(two_sensors(air=18.0, air2=19.5), 30).alarms & ALARM_AIR_DISAGREE
+    assert run_for(two_sensors(air2=None), 1).alarms & ALARM_AIR2_SENSOR
+    assert not run_for(make(), 1).alarms & ALARM_AIR2_SENSOR  # one sensor fitted: nothing missing

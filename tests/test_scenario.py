@@ -223,7 +223,7 @@ BAD = [
         "unknown nested key",
         changed({"greenhouse.colour": 1}),
         "unknown key greenhouse.colour",
-        "(allowed: area_m2, cover_u_w_m2k, height_m, screen, type, vents)",
+        "(allowed: air_sensors, area_m2, cover_u_w_m2k, height_m, screen, type, vents)",
     ),
     (
         "unknown fault key",
@@ -242,7 +242,7 @@ BAD = [
         "missing fault key",
         changed({}, [{"start_h": 1.0, "duration_h": 1.0, "kind": "trip"}]),
         "missing required key faults[1].target",
-        "one of air_temp, air_rh, supply_temp, radiation, heat_valve",
+        "one of air_temp, air_temp_2, air_rh, supply_temp, radiation, heat_valve",
     ),
     (
         "missing table",
@@ -337,6 +337,18 @@ BAD = [
         "must be one of rose, tomato, got 'lettuce'",
     ),
     (
+        "second air sensor not fitted",
+        changed({}, [fault(target="air_temp_2")]),
+        "faults[1].target",
+        "air_temp_2 needs a second air sensor (greenhouse.air_sensors = 2)",
+    ),
+    (
+        "three air sensors",
+        changed({"greenhouse.air_sensors": 3}),
+        "greenhouse.air_sensors",
+        "must be an integer in 1..2, got 3",
+    ),
+    (
         "crop setpoint out of range",
         changed({"crop.day_c": 40}),
         "crop.day_c",
@@ -411,8 +423,8 @@ BAD = [
         "unknown target",
         changed({}, [fault(target="roof")]),
         "faults[1].target",
-        "must be one of air_temp, air_rh, supply_temp, radiation, heat_valve, cool_valve, vent, heat_pump, "
-        "mine_water_pump, got 'roof'",
+        "must be one of air_temp, air_temp_2, air_rh, supply_temp, radiation, heat_valve, cool_valve, vent, "
+        "heat_pump, mine_water_pump, got 'roof'",
     ),
     (
         "offset without value",
@@ -462,7 +474,7 @@ def test_messages_read_as_documented():
     )
     assert error_of(changed({"greenhouse.colour": "red"}), "x.toml") == (
         "x.toml: unknown key greenhouse.colour "
-        "(allowed: area_m2, cover_u_w_m2k, height_m, screen, type, vents)"
+        "(allowed: air_sensors, area_m2, cover_u_w_m2k, height_m, screen, type, vents)"
     )
     assert error_of(changed({}, [fault(), fault(kind="trip")]), "x.toml") == (
         "x.toml: faults[2].kind must be one of dropout, noise, offset, spike, stuck "

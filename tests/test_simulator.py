@@ -110,7 +110,7 @@ def test_cli_refuses_bad_input_with_a_clear_error(tmp_path):
 # Each fault the scenario format offers, and the alarm the firmware must give
 # within the bound (hours after the fault starts at 03:00 on a winter night).
 # Not detectable and so not listed: an offset or extra noise on a sensor
-# (that takes a second sensor to compare with), radiation stuck or spiking
+# (that takes a second sensor to compare with: see the two-sensor tests below), radiation stuck or spiking
 # (the sun does jump and does stay at 0 all night), and a stuck valve the heat
 # pump's floating temperature makes up for (heating_deviation only fires
 # when the water stays far off).
@@ -147,6 +147,53 @@ def test_each_fault_gives_its_alarm_in_time_and_control_goes_on(target, kind, co
     # crop minimum: a backup heater would be the cure, not control.
     heat_source = target in ("heat_pump", "mine_water_pump")
     assert metrics["frost_min"] == 0 or (heat_source and metrics["frost_min"] < 60)
+
+
+def two_air_sensors(*faults, days=0.5):
+    base = load_scenario("zichuan-rose-winter")
+    house = dataclasses.replace(base.greenhouse, air_sensors=2)
+    return base.replace(days=days, greenhouse=house, faults=tuple(faults))
+
+
+def first_alarms(metrics):
+    first = {}
+    for alarm in metrics["alarms"]:
+        first.setdefault(alarm["code"], alarm["t_h"])
+    return first
+
+
+def test_a_second_air_sensor_carries_control_through_the_firsts_failure():
+    dropout = FaultSpec(start_h=3.0, duration_h=3.0, target="air_temp", kind="dropout", value=None)
+    redundant = run(two_air_sensors(dropout), oracle=False).metrics
+    healthy = run(two_air_sensors(), oracle=False).metrics
+    one_sensor = load_scenario("zichuan-rose-winter").replace(days=0.5, faults=(dropout,))
+    single = run(one_sensor, oracle=False).metrics
+    first = first_alarms(redundant)
+    assert 3.0 <= first["air_second"] <= 3.01
+    assert "air_held" not in first and "air_failed" not in first
+    assert "air_failed" in first_alarms(single)  # one sensor: held, then the safe output
+    # On the second sensor the house is held as well as with both working.
+    assert redundant["air_temp_iae_kh"] <= healthy["air_temp_iae_kh"] * 1.1 + 0.05
+    assert redundant["air_temp_in_band_pct"] >= healthy["air_temp_in_band_pct"] - 1.0
+    assert redundant["frost_min"] == 0 and redundant["errors"] == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "kind", "value", "code", "within_h"),
+    [
+        ("air_temp_2", "dropout", None, "air2_sensor", 0.01),
+        ("air_temp_2", "stuck", None, "air2_sensor", 0.52),
+        ("air_temp_2", "offset", 3.0, "air_disagree", 0.3),
+        ("air_temp", "offset", -3.0, "air_disagree", 0.3),  # one sensor alone cannot see this
+    ],
+)
+def test_with_two_air_sensors_a_failed_or_drifted_one_is_named(target, kind, value, code, within_h):
+    fault = FaultSpec(start_h=3.0, duration_h=1.0, target=target, kind=kind, value=value)
+    metrics = run(two_air_sensors(fault), oracle=False).metrics
+    first = first_alarms(metrics)
+    assert code in first, first
+    assert 3.0 <= first[code] <= 3.0 + within_h
+    assert metrics["errors"] == 0 and metrics["frost_min"] == 0
 
 
 def test_the_site_power_signal_caps_the_heat_pump_and_pre_heating_uses_the_surplus():

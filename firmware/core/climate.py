@@ -129,6 +129,9 @@ ALARM_SUPPLY_FROZEN = const(16384)
 ALARM_HEATING_DEVIATION = const(32768)
 ALARM_SOURCE_COLD = const(65536)
 ALARM_SUPPLY_HIGH = const(131072)
+ALARM_AIR_SECOND = const(262144)
+ALARM_AIR2_SENSOR = const(524288)
+ALARM_AIR_DISAGREE = const(1048576)
 ALARM_TEXT: tuple[tuple[int, str, str], ...] = (
     (ALARM_AIR_HELD, "air_held", "air temperature missing: holding the last reading"),
     (ALARM_AIR_FAILED, "air_failed", "air temperature missing too long: safe heating, vents shut"),
@@ -150,6 +153,9 @@ ALARM_TEXT: tuple[tuple[int, str, str], ...] = (
     (ALARM_RH_FROZEN, "rh_frozen", "humidity frozen at one value: taken as missing"),
     (ALARM_SUPPLY_FROZEN, "supply_frozen", "supply temperature frozen at one value: taken as missing"),
     (ALARM_SUPPLY_HIGH, "supply_high", "supply water above its maximum: heating valve shut"),
+    (ALARM_AIR_SECOND, "air_second", "air temperature missing: controlling on the second sensor"),
+    (ALARM_AIR2_SENSOR, "air2_sensor", "second air sensor missing, frozen or jumping: no redundancy"),
+    (ALARM_AIR_DISAGREE, "air_disagree", "the two air sensors disagree by over 2 K: check both"),
     (ALARM_SOURCE_COLD, "source_cold", "mine water leaving the exchanger too cold: heat pump stopped"),
     (
         ALARM_HEATING_DEVIATION,
@@ -165,6 +171,8 @@ SUPPLY_MAX_STEP_K = const(5000)
 FROZEN_MS = const(1800000)  # 30 min: real air and RH readings flicker in their last digit
 HEATING_DEVIATION_K = const(8000)  # supply this far from its setpoint ...
 HEATING_DEVIATION_MS = const(1800000)  # ... this long: alarm
+AIR_DISAGREE_K = const(2000)  # two air sensors this far apart ...
+AIR_DISAGREE_MS = const(900000)  # ... this long: alarm (control stays on the first)
 
 
 def heating_setpoint(
@@ -193,6 +201,7 @@ class Inputs:
     # annotations are for the simulator's compiled build; MicroPython skips them.
     def __init__(self) -> None:
         self.air_c: int | None = None
+        self.air2_c: int | None = None  # a second air sensor, where fitted (Climate(air_sensors=2))
         self.rh_pct: int | None = None
         self.supply_c: int | None = None
         self.radiation_w_m2: int | None = None
@@ -228,7 +237,7 @@ class Outputs:
 class Climate:
     def __init__(
         self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
-        screen_open_w_m2=SCREEN_OPEN_W_M2, fog=False,
+        screen_open_w_m2=SCREEN_OPEN_W_M2, fog=False, air_sensors=1,
     ) -> None:  # fmt: skip
         # A copy: settings change this house's crop, not the shared profile.
         self.profile: dict[str, int] = dict(profile)
@@ -238,6 +247,7 @@ class Climate:
         self.has_screen = screen
         self.has_reverse = reverse
         self.has_fog = fog
+        self.has_air2 = air_sensors == 2
         self.screen_open_w_m2 = screen_open_w_m2
         self.inputs = Inputs()
         self.outputs = Outputs()
@@ -295,6 +305,8 @@ class Climate:
         self.shade_pct = FULL_SCALE
         self._shading = False
         self.air_check = Plausible(AIR_MAX_STEP_K, ALARM_AIR_SPIKE, ALARM_AIR_FROZEN)
+        self.air2_check = Plausible(AIR_MAX_STEP_K, ALARM_AIR2_SENSOR, ALARM_AIR2_SENSOR)
+        self._disagree_ms = 0
         self.rh_check = Plausible(RH_MAX_STEP_PCT, ALARM_RH_SPIKE, ALARM_RH_FROZEN)
         self.supply_check = Plausible(SUPPLY_MAX_STEP_K, ALARM_SUPPLY_SPIKE, ALARM_SUPPLY_FROZEN)
         self._deviation_ms = 0
@@ -402,6 +414,23 @@ class Climate:
             self._rh_started = True
         if sun is None:
             alarms |= ALARM_RADIATION_SENSOR
+
+        # A second air sensor, where fitted, stands in for the first; the two
+        # far apart for long means one is wrong, and only the grower can tell which.
+        if self.has_air2:
+            air2 = self.air2_check.reading(inp.air2_c, dt_ms, self.frozen_ms)
+            alarms |= self.air2_check.alarms
+            if air2 is None:
+                alarms |= ALARM_AIR2_SENSOR
+            elif air is None:
+                air = air2
+                alarms |= ALARM_AIR_SECOND
+            elif air - air2 > AIR_DISAGREE_K or air2 - air > AIR_DISAGREE_K:
+                self._disagree_ms = min(self._disagree_ms + dt_ms, HOUR_MS)
+            else:
+                self._disagree_ms = 0
+            if self._disagree_ms >= AIR_DISAGREE_MS:
+                alarms |= ALARM_AIR_DISAGREE
 
         # Air temperature, bridged for a while when the reading is missing.
         if air is None:
