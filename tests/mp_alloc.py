@@ -47,7 +47,9 @@ def float_step(box, k):
 def climate_step(climate, k):
     inp = climate.inputs
     inp.air_c = None if k % 97 == 0 else 15000 + (k % 23) * 700
-    inp.rh_pct = 70000 + (k % 31) * 1000
+    inp.air2_c = None if k % 41 == 0 else 15200 + (k % 23) * 700
+    inp.rh_pct = 40000 + (k % 31) * 2000  # dry (fog) to wet (dehumidifying)
+    inp.outdoor_rh_pct = None if k % 43 == 0 else 50000 + (k % 17) * 3000
     inp.supply_c = None if k % 89 == 0 else 30000 + (k % 19) * 500
     inp.radiation_w_m2 = (k % 11) * 80
     inp.outdoor_c = (k % 29) * 1000 - 5000
@@ -83,7 +85,7 @@ def main():
         "two_position": measure(TwoPosition(500, 500, 3000, 3000), two_position_step),
         "slow_pwm": measure(SlowPWM(10000, 500), slow_pwm_step),
         "three_point": measure(ThreePointValve(60000, 500), three_point_step),
-        "climate": measure(Climate(ROSE, reverse=True), climate_step),
+        "climate": measure(Climate(ROSE, reverse=True, fog=True, air_sensors=2), climate_step),
     }
     results["float_control"] = measure([0.0], float_step, 100)
     print(json.dumps(results))

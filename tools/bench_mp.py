@@ -64,16 +64,18 @@ def core_three_point():
 
 def control_tick():
     # One full climate tick of a rose house on a winter morning: every loop,
-    # sequence, override and the screen run; the readings move each call.
-    climate = Climate(ROSE)
+    # sequence, override, the screen, fog and both air sensors run; the readings move each call.
+    climate = Climate(ROSE, fog=True, air_sensors=2)
     inp = climate.inputs
-    inp.rh_pct = 80000
+    inp.rh_pct = 50000  # dry: the fog loop and the VPD run
+    inp.outdoor_rh_pct = 70000
     inp.supply_c = 35000
     inp.outdoor_c = -5000
     inp.heat_pump_running = True
 
     def step(k):
         inp.air_c = TRACE_MC[k]
+        inp.air2_c = TRACE_MC[k] + 100
         inp.radiation_w_m2 = k % 200
         climate.tick(25200000 + k * 10000 % 3600000, 10000)
 
