@@ -209,7 +209,7 @@ def test_the_day_follows_sunrise_and_sunset_and_bad_times_change_nothing():
     def setpoint_at(ms):
         return climate.tick(ms, STEP_MS).heat_setpoint_c
 
-    assert setpoint_at(7 * HOUR_MS) == ROSE["heat_night_c"]
+    assert setpoint_at(6 * HOUR_MS + 50 * 60_000) == ROSE["heat_night_c"]  # 20 min lead: still night
     assert setpoint_at(9 * HOUR_MS) == ROSE["heat_day_c"]
     assert setpoint_at(17 * HOUR_MS + HOUR_MS // 2) == (ROSE["heat_day_c"] + ROSE["heat_night_c"]) // 2
     for sunrise_ms, sunset_ms, key in (
@@ -386,3 +386,22 @@ def test_two_air_sensors_far_apart_for_long_raise_an_alarm_and_a_missing_second_
     assert not run_for(two_sensors(air=18.0, air2=19.5), 30).alarms & ALARM_AIR_DISAGREE
     assert run_for(two_sensors(air2=None), 1).alarms & ALARM_AIR2_SENSOR
     assert not run_for(make(), 1).alarms & ALARM_AIR2_SENSOR  # one sensor fitted: nothing missing
+
+
+def test_the_heating_runs_the_morning_ramp_ahead_and_the_evening_one_on_time():
+    climate = make()
+    climate.set_day(7 * HOUR_MS, 17 * HOUR_MS)
+    lead_ms = climate.get("air.ramp_lead_s")
+    assert lead_ms == 1_200_000
+    night, day = ROSE["heat_night_c"], ROSE["heat_day_c"]
+
+    def setpoint_at(t_ms):
+        return climate.tick(t_ms, STEP_MS).heat_setpoint_c
+
+    assert setpoint_at(7 * HOUR_MS - lead_ms - STEP_MS) == night
+    led = heating_setpoint(ROSE, 7 * HOUR_MS + lead_ms, 7 * HOUR_MS, 17 * HOUR_MS)
+    assert night < led < day and setpoint_at(7 * HOUR_MS) == led
+    assert setpoint_at(8 * HOUR_MS - lead_ms) == day
+    assert setpoint_at(17 * HOUR_MS + HOUR_MS // 2) == (night + day) // 2  # dusk: no lead
+    climate.set("air.ramp_lead_s", 0)
+    assert setpoint_at(7 * HOUR_MS) == night

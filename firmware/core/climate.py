@@ -36,6 +36,7 @@ DAY_MS = const(86400000)
 DAY_START_MS = const(21600000)  # 06:00 solar: the day begins (default; set_day() moves it to sunrise)
 DAY_END_MS = const(64800000)  # 18:00 solar: the night begins (default; set_day() moves it to sunset)
 RAMP_MS = const(3600000)  # setpoint ramps over one hour
+RAMP_LEAD_MS = const(1200000)  # the heating follows the morning ramp this much ahead
 AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
 SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
 SUPPLY_MIN_C = const(20000)
@@ -285,6 +286,7 @@ class Climate:
         self.sun_raise_max_k = 2000
         self.prenight_drop_k = 0  # below the night setpoint, for prenight_ms after the evening ramp
         self.prenight_ms = 7200000
+        self.ramp_lead_ms = RAMP_LEAD_MS
         self._sun_avg = Accumulator()
         self._sun_dt_ms = 0  # the step the averaging gains below are for
         self._sun_gain_u = 0
@@ -381,6 +383,9 @@ class Climate:
         alarms = 0
 
         heat_sp = heating_setpoint(p, time_of_day_ms, self.day_start_ms, self.day_end_ms)
+        if self.ramp_lead_ms:  # the morning rise starts early: the air lags its heating by most of an hour
+            led_ms = (time_of_day_ms + self.ramp_lead_ms) % DAY_MS
+            heat_sp = max(heat_sp, heating_setpoint(p, led_ms, self.day_start_ms, self.day_end_ms))
         sun = inp.radiation_w_m2
         if dt_ms != self._sun_dt_ms:
             self._sun_dt_ms = dt_ms

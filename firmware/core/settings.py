@@ -25,6 +25,7 @@ SCHEMA: tuple[tuple[str, str, int, int, int, str, str], ...] = (
     ("air.sun_raise_max_k", "sun_raise_max_k", 0, 5000, 1000, "K", "largest rise with the sun"),
     ("air.prenight_drop_k", "prenight_drop_k", 0, 5000, 1000, "K", "below the night setpoint after dusk"),
     ("air.prenight_s", "prenight_ms", 0, 21600000, 1000, "s", "how long the pre-night drop lasts"),
+    ("air.ramp_lead_s", "ramp_lead_ms", 0, 7200000, 1000, "s", "heating runs the morning ramp this early"),
     (
         "air.min_c",
         "crop.air_min_c",
