@@ -28,7 +28,7 @@ from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
 from core.plausible import Plausible
 from core.settings import CROP, GAIN, entry
-from core.vapour import RH_FULL, sat_pa, vpd_pa
+from core.vapour import RH_FULL, deficit_pa, sat_pa
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
 HOUR_MS = const(3600000)
@@ -288,7 +288,7 @@ class Climate:
         self.prenight_ms = 7200000
         self.ramp_lead_ms = RAMP_LEAD_MS
         self._sun_avg = Accumulator()
-        self._sun_dt_ms = 0  # the step the averaging gains below are for
+        self._gain_dt_ms = 0  # the step the averaging gains below are for
         self._sun_gain_u = 0
         self._rh_avg = Accumulator()
         self._rh_gain_u = 0
@@ -387,8 +387,8 @@ class Climate:
             led_ms = (time_of_day_ms + self.ramp_lead_ms) % DAY_MS
             heat_sp = max(heat_sp, heating_setpoint(p, led_ms, self.day_start_ms, self.day_end_ms))
         sun = inp.radiation_w_m2
-        if dt_ms != self._sun_dt_ms:
-            self._sun_dt_ms = dt_ms
+        if dt_ms != self._gain_dt_ms:
+            self._gain_dt_ms = dt_ms
             self._sun_gain_u = div_micro(clamp(dt_ms, 0, SUN_AVERAGE_MS), SUN_AVERAGE_MS)
             self._rh_gain_u = div_micro(clamp(dt_ms, 0, RH_FILTER_MS), RH_FILTER_MS)
         if sun is not None:  # a 15-minute average: clouds do not move the setpoint
@@ -459,12 +459,13 @@ class Climate:
         if rh is not None and air is not None:
             sat = sat_pa(air)
             rh_limit = clamp(RH_FULL - muldiv(p["vpd_min_kpa"], RH_FULL, sat), RH_LIMIT_MIN, rh_limit)
-            vpd = vpd_pa(air, rh)
+            vpd = deficit_pa(sat, rh)
             out_c = inp.outdoor_c
             out_rh = inp.outdoor_rh_pct
             if out_c is not None and out_rh is not None:  # vapour pressures, Pa; latched +-50 Pa
                 margin = OUTSIDE_DRIER_PA // 2 if outside_drier else OUTSIDE_DRIER_PA * 3 // 2
-                outside_drier = sat_pa(out_c) - vpd_pa(out_c, out_rh) < sat - vpd - margin
+                out_sat = sat_pa(out_c)
+                outside_drier = out_sat - deficit_pa(out_sat, out_rh) < sat - vpd - margin
                 self._outside_drier = outside_drier
         if rh is not None and rh > rh_limit:
             rh_excess = rh - rh_limit

@@ -38,4 +38,9 @@ def sat_pa(air_c: int) -> int:
 def vpd_pa(air_c: int, rh_pct: int) -> int:
     """Vapour pressure deficit, Pa (= milli-kPa, the crop profile's scale),
     from air_c in milli-degC and rh_pct in milli-percent (clamped to 0..100 %)."""
-    return muldiv(sat_pa(air_c), RH_FULL - clamp(rh_pct, 0, RH_FULL), RH_FULL)
+    return deficit_pa(sat_pa(air_c), rh_pct)
+
+
+def deficit_pa(sat: int, rh_pct: int) -> int:
+    """The deficit from a saturation pressure the caller already has."""
+    return muldiv(sat, RH_FULL - clamp(rh_pct, 0, RH_FULL), RH_FULL)
