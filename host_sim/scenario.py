@@ -552,8 +552,13 @@ def _settings(source, data):
     table = data.get("settings", {})
     if not isinstance(table, dict):
         raise ScenarioError(f"{source}: settings must be a table ([settings]), got {_shown(table)}")
+    return settings_from(source, _flatten(table))
+
+
+def settings_from(source, flat):
+    """The (key, value) pairs of a flat {dotted key: value in its unit}, checked."""
     values = []
-    for key, value in sorted(_flatten(table).items()):
+    for key, value in sorted(flat.items()):
         if key not in TUNABLE:
             raise ScenarioError(f"{source}: unknown key settings.{key} (allowed: {', '.join(TUNABLE)})")
         _, _, low, high, scale, unit, _ = TUNABLE[key]

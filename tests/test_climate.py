@@ -405,3 +405,68 @@ def test_the_heating_runs_the_morning_ramp_ahead_and_the_evening_one_on_time():
     assert setpoint_at(17 * HOUR_MS + HOUR_MS // 2) == (night + day) // 2  # dusk: no lead
     climate.set("air.ramp_lead_s", 0)
     assert setpoint_at(7 * HOUR_MS) == night
+
+
+def test_cooling_stages_follow_the_outside_temperature():
+    # Noon, vent setpoint 22 degC.  Outside 2 K under it: vents first.  Outside
+    # over it but under the air: fan-coils first, vents only once they are full.
+    # Outside warmer than the air: fan-coils alone.
+    def stages(outdoor, air=25.0, minutes=40):  # (vent, cool valve) each tick
+        climate = make(air=air, outdoor=outdoor)
+        steps = []
+        for k in range(minutes * 6):
+            out = climate.tick(12 * HOUR_MS + k * STEP_MS, STEP_MS)  # (one Outputs, updated)
+            steps.append((out.vent, out.cool_valve))
+        assert out.vent_setpoint_c == 22000
+        return steps
+
+    assert any(vent > 0 and cool == 0 for vent, cool in stages(outdoor=20.0))
+    warmer = stages(outdoor=23.0)
+    assert all(vent == 0 or cool == FULL_SCALE for vent, cool in warmer)
+    assert any(cool > 0 for _, cool in warmer) and warmer[-1][0] > 0
+    hotter = stages(outdoor=27.0)
+    assert all(vent == 0 for vent, _ in hotter) and hotter[-1][1] == FULL_SCALE
+
+
+def test_vents_move_at_their_rate_but_overrides_act_at_once():
+    climate = make(air=26.0, outdoor=10.0)
+    climate.has_fan_coils = False  # the whole demand goes to the vents
+    out = run_for(climate, 1, start_ms=12 * HOUR_MS)
+    assert 0 < out.vent <= 10 * MILLI  # 10 %/min
+    assert run_for(climate, 15, start_ms=12 * HOUR_MS).vent == FULL_SCALE
+    climate.set("vent.rate_pct_per_min", 50 * MILLI)
+    set_inputs(climate, air=20.0, outdoor=10.0)
+    assert FULL_SCALE - 50 * MILLI <= run_for(climate, 1, start_ms=12 * HOUR_MS).vent < FULL_SCALE
+    assert run_for(climate, 10, start_ms=12 * HOUR_MS).vent == 0
+    hot = make(air=33.0, outdoor=10.0)
+    assert hot.tick(12 * HOUR_MS, STEP_MS).vent == FULL_SCALE  # overheat: at once
+
+
+def test_the_drying_coil_throttles_toward_the_heating_band():
+    # A humid summer night, as wet outside as in: the mine-water coil dries
+    # the air, less the closer the air is to the heating band (setpoint + 1 K).
+    def coil(air):
+        climate = make(air=air, rh=97.0, outdoor=22.0)
+        climate.inputs.outdoor_rh_pct = 97 * MILLI
+        out = run_for(climate, 10)
+        assert out.heat_valve == 0
+        return out.cool_valve
+
+    night_c = ROSE["heat_night_c"] / MILLI
+    near, farther = coil(night_c + 1.7), coil(night_c + 2.4)
+    assert 0 < near < farther
+    assert near <= 80 * MILLI  # 100 % per K above the band
+
+
+def test_the_loops_act_on_the_air_averaged_over_half_a_minute():
+    # One reading 1 K high moves the supply setpoint a third as far as it
+    # would unaveraged: sensor noise does not stroke the valves.
+    def supply_jump(filter_s):
+        climate = make(air=17.0, supply=30.0)
+        climate.set("air.filter_s", filter_s * MILLI)
+        before = run_for(climate, 10).supply_setpoint_c
+        set_inputs(climate, air=16.0, supply=30.0)
+        return climate.tick(2 * HOUR_MS, STEP_MS).supply_setpoint_c - before
+
+    raw, averaged = supply_jump(10), supply_jump(30)
+    assert raw > 2000 and 0 < averaged * 2 < raw

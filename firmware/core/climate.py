@@ -47,14 +47,22 @@ HEAT_PUMP_MARGIN_K = const(5000)  # leaving water above the supply setpoint, for
 HEAT_PUMP_MIN_RUN_MS = const(600000)
 HEAT_PUMP_MIN_OFF_MS = const(300000)
 HEAT_PUMP_START_MS = const(120000)  # asked but not running after this long: alarm
-VENTS_USEFUL_BAND_K = const(500)  # vents cool while outside < air: latched +-0.5 K against toggling
-VENT_SHARE = const(60000)  # share of the cooling demand given to the vents first
+# Vents are the first cooling stage while the outside is 1 K under the
+# ventilation setpoint, until it is warmer than the setpoint.  Judged against
+# the setpoint, not the air: the air swings with the vents, and switching the
+# order on it cycled vents and coils.  Warmer outside, vents still help as the
+# second stage while the outside is cooler than the air (latched +-0.5 K).
+VENTS_FIRST_BELOW_K = const(1000)
+VENTS_USEFUL_BAND_K = const(500)
+VENT_SHARE = const(60000)  # share of the cooling demand the first stage takes
 HUMIDITY_VENT_PER_PCT = const(4)  # vent crack, % per % RH above the limit
 HUMIDITY_VENT_MAX = const(25000)
 HUMIDITY_VENT_COLD_K = const(10000)  # no humidity crack with outside this far below the crop minimum
 OUTSIDE_DRIER_PA = const(100)  # the vents dry the house only if the outside holds this much less vapour
+AIR_FILTER_MS = const(30000)  # the loops' air: averaged over half a minute
 RH_FILTER_MS = const(180000)  # humidity acts on RH averaged over ~3 min: sensor noise moves no valve
 COIL_HYSTERESIS_K = const(500)
+COIL_PER_K_ROOM = const(100)  # drying coil at most 100 % per K the air is above the heating band
 FOG_RH_HYSTERESIS_PCT = const(1000)  # fog, once stopped by the humidity limit, waits 1 % RH lower
 HUMIDITY_COIL_PER_PCT = const(5)  # cold-coil dehumidifying, cooling valve % per % RH above
 HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the limit
@@ -102,6 +110,10 @@ SHADE_HOT_K = const(1000)  # shading starts with the air this far above the vent
 VENT_STORM_M_S = const(15000)
 VENT_WINDY_M_S = const(10000)
 VENT_WINDY_MAX = const(20000)
+# The vents move at most 10 % a minute: thrown open, they dump the house's air
+# and its humidity at once, and fog and coils chase it.  Overrides act at once.
+VENT_RATE_PER_MIN = const(10000)
+MINUTE_MS = const(60000)
 VENT_COLD_FULL_C = const(10000)
 VENT_COLD_LOW_C = const(-5000)
 VENT_COLD_MIN = const(10000)
@@ -259,14 +271,17 @@ class Climate:
         self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
-        # Fog on VPD above its setpoint: full fog 0.3 kPa above, Ti 5 min.
-        self.fog_loop = PID(kp_m=333000, ki_m=1111, direct=True)
+        # Fog on VPD above its setpoint: 150 %/kPa, Ti about 8 min.
+        self.fog_loop = PID(kp_m=150000, ki_m=300, direct=True)
         self.fog_below_max_kpa = FOG_BELOW_MAX_PA
         self.heat_pump = MinOnOff(HEAT_PUMP_MIN_RUN_MS, HEAT_PUMP_MIN_OFF_MS)
         self._last_air_c: int | None = None
         self._air_missing_ms = 0
         self._hp_waiting_ms = 0
-        self._outside_cooler = True
+        self._vents_first = True
+        self._vents_help = True
+        self.vent_rate = VENT_RATE_PER_MIN
+        self._vent = 0
         # Settings (core/settings.py names them, with ranges and units).
         self.ff_outdoor_pm = FF_OUTDOOR_PM
         self.ff_sun_k = FF_SUN_K
@@ -293,6 +308,10 @@ class Climate:
         self._rh_avg = Accumulator()
         self._rh_gain_u = 0
         self._rh_started = False
+        self._air_avg = Accumulator()
+        self._air_gain_u = 0
+        self._air_started = False
+        self.air_filter_ms = AIR_FILTER_MS
         self._fogging = False
         self._coil_drying = False
         self._outside_drier = True
@@ -338,6 +357,7 @@ class Climate:
             )
         before = self.get(key)
         self._put(target, value)
+        self._gain_dt_ms = 0  # a filter's time may have changed: its gain is recomputed
         problem = self._inconsistency()
         if problem:
             self._put(target, before)
@@ -391,6 +411,7 @@ class Climate:
             self._gain_dt_ms = dt_ms
             self._sun_gain_u = div_micro(clamp(dt_ms, 0, SUN_AVERAGE_MS), SUN_AVERAGE_MS)
             self._rh_gain_u = div_micro(clamp(dt_ms, 0, RH_FILTER_MS), RH_FILTER_MS)
+            self._air_gain_u = div_micro(clamp(dt_ms, 0, self.air_filter_ms), self.air_filter_ms)
         if sun is not None:  # a 15-minute average: clouds do not move the setpoint
             self._sun_avg.add_product(clamp(sun, 0, 2000) - self._sun_avg.value, self._sun_gain_u)
         if self.sun_raise_k and self.day_start_ms <= time_of_day_ms < self.day_end_ms:
@@ -448,6 +469,17 @@ class Climate:
         else:
             self._last_air_c = air
             self._air_missing_ms = 0
+        # The loops act on the air averaged over half a minute: the sensor's
+        # noise, through their gains, would move the valves every tick.
+        air_ctl = air
+        if air is None:
+            self._air_started = False
+        elif self._air_started:
+            self._air_avg.add_product(air - self._air_avg.value, self._air_gain_u)
+            air_ctl = self._air_avg.value
+        else:
+            self._air_avg.reset(air)
+            self._air_started = True
 
         # Humidity: RH above the crop limit cracks the vents and raises the
         # pipe.  The limit is RH max, or lower where the VPD would fall below
@@ -519,7 +551,7 @@ class Climate:
         self.air_loop.start_from(clamp(ff, -SIGNAL_MAX, SIGNAL_MAX))  # first tick only
         # Blind, the air loop sees "at setpoint", so its bumpless integral holds
         # the blind supply and the hand-back adds only the real error's P term.
-        heat_valve = self.heating.update(heat_sp, heat_sp if air is None else air, supply, dt_ms, ff)
+        heat_valve = self.heating.update(heat_sp, heat_sp if air_ctl is None else air_ctl, supply, dt_ms, ff)
         # The water should follow its setpoint; far off for long, something is wrong.
         off_k = self.heating.inner_setpoint - supply
         if self.supply_loop.mode == AUTO and (off_k > self.deviation_k or -off_k > self.deviation_k):
@@ -529,30 +561,50 @@ class Climate:
         else:
             self._deviation_ms = 0
 
-        # Cooling in sequence: vents while the outside is cooler, then fan-coils.
+        # Cooling in sequence.  Outside cooler than the ventilation setpoint:
+        # vents first, then fan-coils.  Warmer: fan-coils first, then vents
+        # while the outside is still cooler than the air.  The first stage
+        # takes the first vent_share of the demand, the second the rest.
         vent = 0
         cool_valve = 0
-        if air is not None:
-            demand = self.cool_loop.update(vent_sp, air, dt_ms)
+        demand = 0
+        if air is not None and air_ctl is not None:  # (both or neither)
+            demand = self.cool_loop.update(vent_sp, air_ctl, dt_ms)
             outdoor = inp.outdoor_c
+            if outdoor is None or outdoor < vent_sp - VENTS_FIRST_BELOW_K:
+                self._vents_first = True
+            elif outdoor > vent_sp:
+                self._vents_first = False
             if outdoor is None or outdoor < air - VENTS_USEFUL_BAND_K:
-                self._outside_cooler = True
+                self._vents_help = True
             elif outdoor > air + VENTS_USEFUL_BAND_K:
-                self._outside_cooler = False
-            if self.has_vents and (self._outside_cooler or not self.has_fan_coils):
-                share = self.vent_share if self.has_fan_coils else FULL_SCALE
-                vent = muldiv(min(demand, share), FULL_SCALE, share)
-                if self.has_fan_coils and demand > share:
-                    cool_valve = muldiv(demand - share, FULL_SCALE, FULL_SCALE - share)
-            elif self.has_fan_coils:
+                self._vents_help = False
+            vents = self.has_vents and (self._vents_first or self._vents_help or not self.has_fan_coils)
+            if not self.has_fan_coils:
+                vent = demand if vents else 0
+            elif not vents:
                 cool_valve = demand
+            else:
+                share = self.vent_share
+                first = muldiv(min(demand, share), FULL_SCALE, share)
+                second = muldiv(max(demand - share, 0), FULL_SCALE, FULL_SCALE - share)
+                if self._vents_first:
+                    vent, cool_valve = first, second
+                else:
+                    cool_valve, vent = first, second
             mild = inp.outdoor_c is not None and inp.outdoor_c > p["air_min_c"] - HUMIDITY_VENT_COLD_K
             if rh_excess and self.has_vents and mild and outside_drier:
                 vent = max(vent, min(self.humidity_vent_per_pct * rh_excess, self.humidity_vent_max))
             if coil_dehumidify:
-                cool_valve = max(cool_valve, min(HUMIDITY_COIL_PER_PCT * rh_excess, FULL_SCALE))
+                # Throttled toward the heating band rather than stopped at it,
+                # so the air settles above the band instead of cycling into it.
+                room = air - heat_sp - HEATING_BAND_K
+                coil = min(HUMIDITY_COIL_PER_PCT * rh_excess, COIL_PER_K_ROOM * room // MILLI, FULL_SCALE)
+                cool_valve = max(cool_valve, coil)
         if heat_valve > 0:
             cool_valve = 0  # never heat and cool at once
+        step = muldiv(self.vent_rate, dt_ms, MINUTE_MS)
+        vent = clamp(vent, self._vent - step, self._vent + step)
 
         # Fog: humidify a dry house, within the humidity limit, while the
         # heating holds the air (the fog's evaporation takes heat from it).
@@ -594,6 +646,7 @@ class Climate:
             heat_valve = 0
         overheat = air is not None and air > p["air_max_c"]
         vent = min(vent, self._vent_limit(inp.wind_m_s, None if overheat else inp.outdoor_c))
+        self._vent = vent
 
         # Heat pump: runs for heating demand, or in reverse when free cooling is full.
         if not self.has_reverse or air is None:
@@ -601,7 +654,8 @@ class Climate:
         elif self.outputs.heat_pump_cooling:
             want_cooling = cool_valve > REVERSE_KEEP and air > vent_sp - REVERSE_STOP_K
         else:
-            want_cooling = cool_valve >= FULL_SCALE and air > vent_sp + REVERSE_START_K
+            saturated = (demand >= FULL_SCALE or overheat) and cool_valve >= FULL_SCALE
+            want_cooling = saturated and air > vent_sp + REVERSE_START_K
         threshold = self.hp_off_demand if self.heat_pump.on else self.hp_on_demand
         want_hp = heat_valve > threshold or want_cooling
         if not inp.mine_flow_ok:

@@ -26,6 +26,7 @@ SCHEMA: tuple[tuple[str, str, int, int, int, str, str], ...] = (
     ("air.prenight_drop_k", "prenight_drop_k", 0, 5000, 1000, "K", "below the night setpoint after dusk"),
     ("air.prenight_s", "prenight_ms", 0, 21600000, 1000, "s", "how long the pre-night drop lasts"),
     ("air.ramp_lead_s", "ramp_lead_ms", 0, 7200000, 1000, "s", "heating runs the morning ramp this early"),
+    ("air.filter_s", "air_filter_ms", 10000, 600000, 1000, "s", "loops use the air averaged this long"),
     (
         "air.min_c",
         "crop.air_min_c",
@@ -70,6 +71,7 @@ SCHEMA: tuple[tuple[str, str, int, int, int, str, str], ...] = (
     ("vent.windy_m_s", "windy_m_s", 3000, 40000, 1000, "m/s", "above this wind the vents open at most ..."),
     ("vent.windy_max_pct", "windy_vent_max", 0, 100000, 1000, "%", "... this far"),
     ("vent.cold_min_pct", "cold_vent_min", 0, 100000, 1000, "%", "most the vents open at -5 degC outside"),
+    ("vent.rate_pct_per_min", "vent_rate", 1000, 100000, 1000, "%/min", "vents move at most this fast"),
     (
         "vent.share_pct",
         "vent_share",
@@ -77,7 +79,7 @@ SCHEMA: tuple[tuple[str, str, int, int, int, str, str], ...] = (
         90000,
         1000,
         "%",
-        "cooling demand the vents take before fan-coils",
+        "cooling demand the first stage takes (vents or fan-coils)",
     ),
     # Heat pump.
     ("hp.on_pct", "hp_on_demand", 1000, 50000, 1000, "%", "heating valve above this starts the heat pump"),
