@@ -62,7 +62,7 @@ OUTSIDE_DRIER_PA = const(100)  # the vents dry the house only if the outside hol
 AIR_FILTER_MS = const(30000)  # the loops' air: averaged over half a minute
 RH_FILTER_MS = const(180000)  # humidity acts on RH averaged over ~3 min: sensor noise moves no valve
 COIL_HYSTERESIS_K = const(500)
-COIL_PER_K_ROOM = const(100)  # drying coil at most 100 % per K the air is above the heating band
+COIL_PER_K_ROOM = const(100000)  # drying coil at most 100 % per K the air is above the heating band
 FOG_RH_HYSTERESIS_PCT = const(1000)  # fog, once stopped by the humidity limit, waits 1 % RH lower
 HUMIDITY_COIL_PER_PCT = const(5)  # cold-coil dehumidifying, cooling valve % per % RH above
 HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the limit
@@ -598,8 +598,9 @@ class Climate:
             if coil_dehumidify:
                 # Throttled toward the heating band rather than stopped at it,
                 # so the air settles above the band instead of cycling into it.
-                room = air - heat_sp - HEATING_BAND_K
-                coil = min(HUMIDITY_COIL_PER_PCT * rh_excess, COIL_PER_K_ROOM * room // MILLI, FULL_SCALE)
+                room_k = air_ctl - heat_sp - HEATING_BAND_K
+                coil = min(HUMIDITY_COIL_PER_PCT * rh_excess, muldiv(room_k, COIL_PER_K_ROOM, MILLI))
+                coil = min(coil, FULL_SCALE)
                 cool_valve = max(cool_valve, coil)
         if heat_valve > 0:
             cool_valve = 0  # never heat and cool at once
