@@ -408,24 +408,30 @@ def test_the_heating_runs_the_morning_ramp_ahead_and_the_evening_one_on_time():
 
 
 def test_cooling_stages_follow_the_outside_temperature():
-    # Noon, vent setpoint 22 degC.  Outside 2 K under it: vents first.  Outside
-    # over it but under the air: fan-coils first, vents only once they are full.
-    # Outside warmer than the air: fan-coils alone.
-    def stages(outdoor, air=25.0, minutes=40):  # (vent, cool valve) each tick
-        climate = make(air=air, outdoor=outdoor)
+    # Noon, vent setpoint 22 degC.  Outside 2 K or more under it: vents first.
+    # Warmer, but 1.5 K under the air: fan-coils first, vents once they are
+    # full.  Outside warmer than the air: fan-coils alone, unless the fog is
+    # cooling with dry air outside, whose water the vents carry away.
+    def stages(outdoor, air=25.0, rh=70.0, outdoor_rh=None, minutes=40):  # (vent, cool valve, fog)
+        climate = Climate(ROSE, fog=True)
+        climate.set("sensor.frozen_s", 0)
+        set_inputs(climate, air=air, rh=rh, outdoor=outdoor)
+        climate.inputs.outdoor_rh_pct = None if outdoor_rh is None else int(outdoor_rh * MILLI)
         steps = []
         for k in range(minutes * 6):
             out = climate.tick(12 * HOUR_MS + k * STEP_MS, STEP_MS)  # (one Outputs, updated)
-            steps.append((out.vent, out.cool_valve))
+            steps.append((out.vent, out.cool_valve, out.fog))
         assert out.vent_setpoint_c == 22000
         return steps
 
-    assert any(vent > 0 and cool == 0 for vent, cool in stages(outdoor=20.0))
+    assert any(vent > 0 and cool == 0 for vent, cool, _ in stages(outdoor=18.0))
     warmer = stages(outdoor=23.0)
-    assert all(vent == 0 or cool == FULL_SCALE for vent, cool in warmer)
-    assert any(cool > 0 for _, cool in warmer) and warmer[-1][0] > 0
-    hotter = stages(outdoor=27.0)
-    assert all(vent == 0 for vent, _ in hotter) and hotter[-1][1] == FULL_SCALE
+    assert all(vent == 0 or cool == FULL_SCALE for vent, cool, _ in warmer)
+    assert any(cool > 0 for _, cool, _ in warmer) and warmer[-1][0] > 0
+    hotter = stages(outdoor=27.0, outdoor_rh=70.0)
+    assert all(vent == 0 for vent, _, _ in hotter) and hotter[-1][1] == FULL_SCALE
+    dry_fogging = stages(outdoor=27.0, rh=40.0, outdoor_rh=20.0)
+    assert dry_fogging[-1][2] > 0 and dry_fogging[-1][0] > 0 and dry_fogging[-1][1] == FULL_SCALE
 
 
 def test_vents_move_at_their_rate_but_overrides_act_at_once():

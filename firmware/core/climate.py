@@ -47,13 +47,13 @@ HEAT_PUMP_MARGIN_K = const(5000)  # leaving water above the supply setpoint, for
 HEAT_PUMP_MIN_RUN_MS = const(600000)
 HEAT_PUMP_MIN_OFF_MS = const(300000)
 HEAT_PUMP_START_MS = const(120000)  # asked but not running after this long: alarm
-# Vents are the first cooling stage while the outside is 1 K under the
+# Vents are the first cooling stage while the outside is 2 K under the
 # ventilation setpoint, until it is warmer than the setpoint.  Judged against
 # the setpoint, not the air: the air swings with the vents, and switching the
 # order on it cycled vents and coils.  Warmer outside, vents still help as the
-# second stage while the outside is cooler than the air (latched +-0.5 K).
-VENTS_FIRST_BELOW_K = const(1000)
-VENTS_USEFUL_BAND_K = const(500)
+# second stage from the outside 1.5 K cooler than the air until it is warmer.
+VENTS_FIRST_BELOW_K = const(2000)
+VENTS_HELP_BELOW_K = const(1500)
 VENT_SHARE = const(60000)  # share of the cooling demand the first stage takes
 HUMIDITY_VENT_PER_PCT = const(4)  # vent crack, % per % RH above the limit
 HUMIDITY_VENT_MAX = const(25000)
@@ -70,7 +70,7 @@ HUMIDITY_PIPE_PER_PCT = const(2)  # minimum supply rise, K per % RH above the li
 # for the crop: it aims a little inside the VPD band's upper edge.  Its
 # evaporation cools, so it also eases a hot day, and it stops short of the
 # humidity limit and whenever the heating cannot hold the air.
-FOG_BELOW_MAX_PA = const(50)
+FOG_BELOW_MAX_PA = const(80)
 RH_LIMIT_MIN = const(50000)  # the VPD's humidity limit in cold air goes no lower
 FOG_RH_MARGIN_PCT = const(3000)  # no fog within 3 % RH of the humidity limit
 FOG_COLD_K = const(500)  # no fog with the air this far below the heating setpoint
@@ -271,8 +271,9 @@ class Climate:
         self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
-        # Fog on VPD above its setpoint: 150 %/kPa, Ti about 8 min.
-        self.fog_loop = PID(kp_m=150000, ki_m=300, direct=True)
+        # Fog on VPD above its aim: 80 %/kPa, Ti about 9 min (the RH it acts on
+        # is a 3-minute average; faster, the fog cycles with the vents).
+        self.fog_loop = PID(kp_m=80000, ki_m=150, direct=True)
         self.fog_below_max_kpa = FOG_BELOW_MAX_PA
         self.heat_pump = MinOnOff(HEAT_PUMP_MIN_RUN_MS, HEAT_PUMP_MIN_OFF_MS)
         self._last_air_c: int | None = None
@@ -575,11 +576,16 @@ class Climate:
                 self._vents_first = True
             elif outdoor > vent_sp:
                 self._vents_first = False
-            if outdoor is None or outdoor < air - VENTS_USEFUL_BAND_K:
+            # Fogging with dry air outside, the vents help whatever the
+            # outside temperature: they carry the fog's water away, and the
+            # air cools toward the outside's wet bulb (evaporative cooling).
+            evaporative = out.fog > 0 and outside_drier
+            if outdoor is None or outdoor < air - VENTS_HELP_BELOW_K or evaporative:
                 self._vents_help = True
-            elif outdoor > air + VENTS_USEFUL_BAND_K:
+            elif outdoor > air:
                 self._vents_help = False
-            vents = self.has_vents and (self._vents_first or self._vents_help or not self.has_fan_coils)
+            vents_first = self._vents_first
+            vents = self.has_vents and (vents_first or self._vents_help or not self.has_fan_coils)
             if not self.has_fan_coils:
                 vent = demand if vents else 0
             elif not vents:
@@ -588,7 +594,7 @@ class Climate:
                 share = self.vent_share
                 first = muldiv(min(demand, share), FULL_SCALE, share)
                 second = muldiv(max(demand - share, 0), FULL_SCALE, FULL_SCALE - share)
-                if self._vents_first:
+                if vents_first:
                     vent, cool_valve = first, second
                 else:
                     cool_valve, vent = first, second
