@@ -101,12 +101,12 @@ def _ensure_parent(path):
 
 
 def cmd_run(args, parser, console):
-    if args.runtime != "cpython":
-        parser.exit(2, "error: --runtime micropython arrives with the node runtime; use --runtime cpython\n")
+    if args.runtime == "micropython" and args.controller != "firmware":
+        parser.exit(2, "error: --runtime micropython runs the firmware controller only\n")
     scenario = _load(args, parser)
     update, done = stderr_progress(f"{scenario.name}: {args.controller}")
     record = bool(args.csv or args.plot)
-    result = run(scenario, args.controller, record=record, progress=update)
+    result = run(scenario, args.controller, record=record, progress=update, runtime=args.runtime)
     done()
     console.print(metrics_table(f"{scenario.name} ({scenario.days:g} days)", [result]))
     for alarm in result.metrics["alarms"][:20]:

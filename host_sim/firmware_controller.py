@@ -3,11 +3,11 @@
 module of its own so that tools/build_native.py can compile it with the
 hot path."""
 
-from core.climate import ALARM_TEXT, QUILT_OPEN_W_M2, SCREEN_OPEN_W_M2, Climate
+from core.climate import ALARM_TEXT, QUILT_OPEN_W_M2, SCREEN_OPEN_W_M2, Inputs, Outputs
 from core.fixed import FULL_SCALE, MILLI
 from core.settings import entry
-from host_sim.crop import crop_profile
 from host_sim.sensors import Measurements
+from node.house import make_climate
 
 
 class Commands:
@@ -42,23 +42,65 @@ def _milli(value):
     return None if value is None else int(round(value * MILLI))
 
 
+def house_for(scenario) -> dict:
+    """The node's house.json for the scenario's greenhouse (node/house.py)."""
+    greenhouse, crop = scenario.greenhouse, scenario.crop
+    house = {
+        "crop": crop.kind,
+        "supply_max_c": scenario.heating.supply_max_c,
+        "vents": greenhouse.vents,
+        "fan_coils": scenario.cooling.fan_coil_kw > 0,
+        "screen": greenhouse.screen,
+        "screen_open_w_m2": screen_open_w_m2(greenhouse),
+        "reverse": scenario.cooling.heat_pump_reverse,
+        "fog": scenario.cooling.fog_l_m2h > 0,
+        "air_sensors": greenhouse.air_sensors,
+    }
+    for key in ("day_c", "night_c", "vent_offset_k"):
+        if getattr(crop, key) is not None:
+            house[key] = getattr(crop, key)
+    return house
+
+
+def settings_for(scenario) -> dict:
+    """The scenario's [settings] as the node's config.json holds them (units)."""
+    return dict(scenario.settings)
+
+
+def fill_inputs(inp: Inputs, meas: Measurements) -> None:
+    """The node's readings: the measurements as integers in the core's scales."""
+    inp.air_c = _milli(meas.air_c)
+    inp.air2_c = _milli(meas.air2_c)
+    inp.rh_pct = _milli(meas.air_rh_pct)
+    inp.supply_c = _milli(meas.supply_c)
+    inp.radiation_w_m2 = None if meas.radiation_w_m2 is None else int(meas.radiation_w_m2)
+    inp.outdoor_c = _milli(meas.outdoor_c)
+    inp.outdoor_rh_pct = _milli(meas.outdoor_rh_pct)
+    inp.wind_m_s = _milli(meas.wind_m_s)
+    inp.heat_pump_running = meas.heat_pump_running
+    inp.mine_flow_ok = meas.mine_flow_ok
+    inp.source_return_c = _milli(meas.source_return_c)
+    inp.power_cap = int(meas.power_cap_pct * MILLI)
+    inp.power_surplus = meas.power_surplus
+
+
+def fill_commands(commands: "Commands", out: Outputs) -> None:
+    commands.heat_valve_pct = out.heat_valve * 100.0 / FULL_SCALE
+    commands.cool_valve_pct = out.cool_valve * 100.0 / FULL_SCALE
+    commands.fog_pct = out.fog * 100.0 / FULL_SCALE
+    commands.vent_pct = out.vent * 100.0 / FULL_SCALE
+    commands.screen_pct = out.screen * 100.0 / FULL_SCALE
+    commands.heat_pump_on = out.heat_pump_on
+    commands.heat_pump_cooling = out.heat_pump_cooling
+    commands.heat_pump_supply_c = out.heat_pump_supply_c / MILLI
+
+
 class FirmwareController:
     name = "firmware"
     alarm_text = ALARM_TEXT
 
     def __init__(self, scenario):
-        self.profile = crop_profile(scenario.crop)
-        self.climate = Climate(
-            self.profile,
-            supply_max_c=int(round(scenario.heating.supply_max_c * MILLI)),
-            vents=scenario.greenhouse.vents,
-            fan_coils=scenario.cooling.fan_coil_kw > 0,
-            screen=scenario.greenhouse.screen,
-            screen_open_w_m2=screen_open_w_m2(scenario.greenhouse),
-            reverse=scenario.cooling.heat_pump_reverse,
-            fog=scenario.cooling.fog_l_m2h > 0,
-            air_sensors=scenario.greenhouse.air_sensors,
-        )
+        self.climate = make_climate(house_for(scenario))
         for key, value in scenario.settings:  # checked against the schema by the scenario parser
             self.climate.set(key, round(value * entry(key)[4]))
 
@@ -66,27 +108,7 @@ class FirmwareController:
         self.climate.set_day(sunrise_ms, sunset_ms)
 
     def step(self, time_of_day_s: int, meas: Measurements, dt_s: int, commands: "Commands") -> int:
-        inp = self.climate.inputs
-        inp.air_c = _milli(meas.air_c)
-        inp.air2_c = _milli(meas.air2_c)
-        inp.rh_pct = _milli(meas.air_rh_pct)
-        inp.supply_c = _milli(meas.supply_c)
-        inp.radiation_w_m2 = None if meas.radiation_w_m2 is None else int(meas.radiation_w_m2)
-        inp.outdoor_c = _milli(meas.outdoor_c)
-        inp.outdoor_rh_pct = _milli(meas.outdoor_rh_pct)
-        inp.wind_m_s = _milli(meas.wind_m_s)
-        inp.heat_pump_running = meas.heat_pump_running
-        inp.mine_flow_ok = meas.mine_flow_ok
-        inp.source_return_c = _milli(meas.source_return_c)
-        inp.power_cap = int(meas.power_cap_pct * MILLI)
-        inp.power_surplus = meas.power_surplus
+        fill_inputs(self.climate.inputs, meas)
         out = self.climate.tick(int(time_of_day_s * MILLI), int(dt_s * MILLI))
-        commands.heat_valve_pct = out.heat_valve * 100.0 / FULL_SCALE
-        commands.cool_valve_pct = out.cool_valve * 100.0 / FULL_SCALE
-        commands.fog_pct = out.fog * 100.0 / FULL_SCALE
-        commands.vent_pct = out.vent * 100.0 / FULL_SCALE
-        commands.screen_pct = out.screen * 100.0 / FULL_SCALE
-        commands.heat_pump_on = out.heat_pump_on
-        commands.heat_pump_cooling = out.heat_pump_cooling
-        commands.heat_pump_supply_c = out.heat_pump_supply_c / MILLI
+        fill_commands(commands, out)
         return out.alarms

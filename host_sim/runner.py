@@ -127,13 +127,39 @@ def _apply_fault(plant, sensors, fault, active):
         raise ValueError(f"fault target {target!r} is not simulated")
 
 
-def run(scenario, controller_name="firmware", weather=None, record=False, progress=None, oracle=True):
+RUNTIMES = ("cpython", "micropython")
+
+
+def run(
+    scenario, controller_name="firmware", weather=None, record=False, progress=None, oracle=True,
+    runtime="cpython",
+):  # fmt: skip
     """Simulate the scenario under one controller; returns a RunResult.
 
     oracle: True to compute heat_oracle_kwh_m2, False to skip it, or the
-    value itself when the caller already has it for this weather (compare)."""
+    value itself when the caller already has it for this weather (compare).
+    runtime: "micropython" runs the firmware controller as the real firmware
+    (firmware/main.py) under the MicroPython unix port (host_sim/mp_node.py)."""
     if controller_name not in CONTROLLERS:
         raise ValueError(f"controller must be one of {', '.join(CONTROLLERS)}, got {controller_name!r}")
+    if runtime not in RUNTIMES:
+        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, got {runtime!r}")
+    if runtime == "micropython":
+        if controller_name != "firmware":
+            raise ValueError(f"only the firmware controller runs under micropython, not {controller_name!r}")
+        from host_sim.mp_node import MicroPythonController
+
+        controller = MicroPythonController(scenario)
+    else:
+        controller = CONTROLLERS[controller_name](scenario)
+    try:
+        return _run(scenario, controller_name, controller, weather, record, progress, oracle)
+    finally:
+        if runtime == "micropython":
+            controller.close()
+
+
+def _run(scenario, controller_name, controller, weather, record, progress, oracle):
     weather = weather or make_weather(scenario)
     profile = crop_profile(scenario.crop)
     period_s = scenario.control_period_s
@@ -146,7 +172,6 @@ def run(scenario, controller_name="firmware", weather=None, record=False, progre
     sensors = SensorSet(
         scenario.seed, plant.air_c, plant.rh_pct, plant.water_c, scenario.greenhouse.air_sensors
     )
-    controller = CONTROLLERS[controller_name](scenario)
     meas = Measurements()
     commands = Commands()
     events = _fault_events(scenario, ticks)

@@ -101,8 +101,8 @@ def test_cli_refuses_bad_input_with_a_clear_error(tmp_path):
     bad.write_text('name = "x"\ndays = -1\n')
     out = cli("run", str(bad))
     assert out.returncode == 2 and "bad.toml: days must be a number in 0..400" in out.stderr
-    out = cli("run", "zichuan-rose-winter", "--runtime", "micropython")
-    assert out.returncode == 2 and "--runtime micropython arrives with the node runtime" in out.stderr
+    out = cli("run", "zichuan-rose-winter", "--runtime", "micropython", "--controller", "bang_bang")
+    assert out.returncode == 2 and "--runtime micropython runs the firmware controller only" in out.stderr
     out = cli("run", "zichuan-rose-winter", "--controller", "fuzzy")
     assert out.returncode == 2 and "invalid choice: 'fuzzy'" in out.stderr
 

@@ -1,0 +1,96 @@
+# The sim board's HAL: the node's sensors, outputs and clock are the
+# simulated greenhouse's, one text frame per control tick over a pipe pair
+# (the node's stdin/stdout, or two FIFOs when the REPL has the terminal).
+#
+#   plant -> node  d SUNRISE_MS SUNSET_MS          (when the day changes)
+#                  t TOD_MS DT_MS AIR AIR2 RH SUPPLY RAD OUT OUT_RH WIND
+#                    SOURCE HP_RUNNING MINE_OK POWER_CAP SURPLUS
+#                  q                               (the run is over)
+#   node -> plant  o HEAT COOL FOG VENT SCREEN HP_ON HP_COOLING HP_SUPPLY ALARMS
+#
+# Readings are integers in the core's scales, "-" for a missing one; flags
+# are 0 or 1.  The node answers every t frame with one o line.
+
+import asyncio
+
+from node.clock import VirtualClock
+
+# Inputs fields in frame order, after TOD_MS and DT_MS.
+READINGS = (
+    "air_c", "air2_c", "rh_pct", "supply_c", "radiation_w_m2", "outdoor_c",
+    "outdoor_rh_pct", "wind_m_s", "source_return_c",
+)  # fmt: skip
+START_TICKS_MS = (1 << 30) - 600000  # the virtual ticks wrap 10 minutes into a run
+
+
+def _reading(text):
+    return None if text == "-" else int(text)
+
+
+class SimHal:
+    def __init__(self, reader, writer):
+        """reader: an asyncio.StreamReader of frames; writer: a stream with
+        write() and flush() for the answers."""
+        self.reader = reader
+        self.writer = writer
+        self.clock = VirtualClock(START_TICKS_MS)
+        self.fields = None  # the current frame's readings, as text
+        self.answered = True
+
+    async def next_tick(self):
+        if not self.answered:
+            self.safe()
+        day = None
+        while True:
+            line = await self.reader.readline()
+            if not line:
+                return None
+            fields = line.decode().split()
+            if not fields or fields[0] == "q":
+                return None
+            if fields[0] == "d":
+                day = (int(fields[1]), int(fields[2]))
+            elif fields[0] == "t":
+                self.fields = fields
+                self.answered = False
+                dt_ms = int(fields[2])
+                self.clock.advance(dt_ms)
+                return int(fields[1]), dt_ms, day
+            else:
+                raise ValueError("sim frame must start with d, t or q, got %r" % fields[0])
+
+    def read(self, inputs):
+        fields = self.fields
+        for i in range(len(READINGS)):
+            setattr(inputs, READINGS[i], _reading(fields[3 + i]))
+        n = 3 + len(READINGS)
+        inputs.heat_pump_running = fields[n] == "1"
+        inputs.mine_flow_ok = fields[n + 1] == "1"
+        inputs.power_cap = int(fields[n + 2])
+        inputs.power_surplus = fields[n + 3] == "1"
+
+    def write(self, out):
+        self._answer(
+            out.heat_valve, out.cool_valve, out.fog, out.vent, out.screen,
+            out.heat_pump_on, out.heat_pump_cooling, out.heat_pump_supply_c, out.alarms,
+        )  # fmt: skip
+
+    def safe(self):
+        """Valves shut, vents shut, screen as it is (0 here), heat pump off."""
+        self._answer(0, 0, 0, 0, 0, False, False, 0, 0)
+
+    def _answer(self, heat, cool, fog, vent, screen, hp_on, hp_cooling, hp_supply, alarms):
+        if self.answered:
+            return
+        self.writer.write(
+            "o %d %d %d %d %d %d %d %d %d\n"
+            % (heat, cool, fog, vent, screen, hp_on, hp_cooling, hp_supply, alarms)
+        )
+        self.writer.flush()
+        self.answered = True
+
+
+def stdio_hal():
+    import sys
+
+    return SimHal(asyncio.StreamReader(sys.stdin.buffer), sys.stdout)

@@ -1,0 +1,140 @@
+"""The real firmware under the real MicroPython interpreter, as a controller
+of the simulator (`--runtime micropython`): firmware/main.py runs unchanged
+on the unix port with the `sim` board, its flash a temporary directory
+holding board.json, house.json and config.json, and exchanges one text frame
+per control tick with the plant over its stdin and stdout (hal/sim.py)."""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from core.climate import ALARM_TEXT, Inputs, Outputs
+from host_sim.firmware_controller import fill_commands, fill_inputs, house_for, settings_for
+from node.config import dumps
+
+REPO = Path(__file__).resolve().parent.parent
+FIRMWARE = REPO / "firmware"
+MPY_CACHE = REPO / ".cache" / "mpy"
+MICROPYTHON = Path(sys.executable).parent / "micropython"
+HEAP = "128K"  # the 64-bit unix port; an ESP32-WROOM has ~110 kB free, objects half the size
+READINGS = ("air_c", "air2_c", "rh_pct", "supply_c", "radiation_w_m2", "outdoor_c",
+            "outdoor_rh_pct", "wind_m_s", "source_return_c")  # fmt: skip
+
+
+def _field(value):
+    return "-" if value is None else str(value)
+
+
+def compiled_firmware() -> Path:
+    """The firmware compiled to .mpy, as a node gets it (compiling the
+    sources on the node would take more heap than it has); built once per
+    version of the sources."""
+    digest = hashlib.sha256()
+    for source in sorted(FIRMWARE.rglob("*.py")):
+        digest.update(str(source.relative_to(FIRMWARE)).encode() + b"\0" + source.read_bytes())
+    out = MPY_CACHE / digest.hexdigest()[:16]
+    if not (out / "main.py").exists():
+        sys.path.insert(0, str(REPO / "tools"))
+        from build_mpy import build
+
+        MPY_CACHE.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix="build-", dir=MPY_CACHE))
+        failures = build(building)
+        if failures:
+            raise RuntimeError(f"mpy-cross failed: {failures}")
+        shutil.copy(FIRMWARE / "main.py", building / "main.py")
+        building.rename(out)  # complete, or not there
+    return out
+
+
+def write_flash(flash: Path, scenario) -> None:
+    """The node's files for this scenario: the sim board, the house, the settings."""
+    board = REPO / "boards" / "sim.json"
+    if board.exists():
+        shutil.copy(board, flash / "board.json")
+    else:
+        (flash / "board.json").write_text(json.dumps({"board": "sim", "chip": "unix"}))
+    (flash / "house.json").write_text(json.dumps(house_for(scenario)))
+    (flash / "config.json").write_text(dumps(settings_for(scenario)))
+
+
+class MicroPythonController:
+    name = "firmware"
+    alarm_text = ALARM_TEXT
+
+    def __init__(self, scenario, heap=HEAP):
+        self._flash = tempfile.TemporaryDirectory(prefix="gh-flash-")
+        flash = Path(self._flash.name)
+        write_flash(flash, scenario)
+        firmware = compiled_firmware()
+        self.process = subprocess.Popen(
+            [str(MICROPYTHON), "-X", f"heapsize={heap}", str(firmware / "main.py")],
+            cwd=flash,
+            env={"MICROPYPATH": f".frozen:{firmware}"},  # .frozen: the port's own asyncio
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.inputs = Inputs()
+        self.outputs = Outputs()
+        self._day = None
+        self._stderr = None  # the node's stderr, once closed
+
+    def set_day(self, sunrise_ms, sunset_ms):
+        self._day = f"d {sunrise_ms} {sunset_ms}\n"
+
+    def step(self, time_of_day_s, meas, dt_s, commands):
+        inp = self.inputs
+        fill_inputs(inp, meas)
+        fields = [_field(getattr(inp, name)) for name in READINGS]
+        frame = "t %d %d %s %d %d %d %d\n" % (
+            time_of_day_s * 1000, dt_s * 1000, " ".join(fields), inp.heat_pump_running,
+            inp.mine_flow_ok, inp.power_cap, inp.power_surplus,
+        )  # fmt: skip
+        if self._day:
+            frame = self._day + frame
+            self._day = None
+        self.process.stdin.write(frame)
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line.startswith("o "):
+            raise RuntimeError(f"the node answered {line!r}; its stderr:\n{self.close()}")
+        values = [int(v) for v in line.split()[1:]]
+        out = self.outputs
+        out.heat_valve, out.cool_valve, out.fog, out.vent, out.screen = values[:5]
+        out.heat_pump_on, out.heat_pump_cooling = bool(values[5]), bool(values[6])
+        out.heat_pump_supply_c, out.alarms = values[7], values[8]
+        fill_commands(commands, out)
+        return out.alarms
+
+    def close(self) -> str:
+        """Ends the node; its stderr (boot and error log lines)."""
+        if self._stderr is not None:
+            return self._stderr
+        process = self.process
+        if process.poll() is None:
+            try:
+                process.stdin.write("q\n")
+                process.stdin.flush()
+            except OSError:
+                pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        err = process.stderr.read()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self._flash.cleanup()
+        self._stderr = err
+        return err

@@ -1,0 +1,155 @@
+"""The node runtime: the real firmware (firmware/main.py) under the real
+MicroPython interpreter against the simulated greenhouse gives the metrics
+the CPython runtime gives; the virtual ticks wrap as an ESP32's do; a HAL
+that fails for an hour never stops control; safe boot skips main."""
+
+import subprocess
+
+import pytest
+
+from core.climate import ALARM_AIR_FAILED, Inputs
+from core.crops import ROSE
+from host_sim.mp_node import FIRMWARE, MICROPYTHON, compiled_firmware, write_flash
+from host_sim.runner import run
+from host_sim.scenario import FaultSpec, load_scenario
+from node.clock import TICKS_PERIOD, VirtualClock, ticks_add, ticks_diff
+from node.house import make_climate
+from node.runtime import Node
+
+
+def same_metrics(scenario):
+    cpython = run(scenario, "firmware", oracle=False).metrics
+    micropython = run(scenario, "firmware", oracle=False, runtime="micropython").metrics
+    for metrics in (cpython, micropython):
+        del metrics["wall_s"]
+    assert micropython == cpython
+    return micropython
+
+
+@pytest.mark.parametrize("name", ["zichuan-rose-winter", "zichuan-rose-summer"])
+def test_the_real_firmware_under_micropython_gives_the_cpython_metrics(name):
+    metrics = same_metrics(load_scenario(name).replace(days=0.5))
+    assert metrics["errors"] == 0 and metrics["ticks"] == 4320
+
+
+def test_an_hour_without_the_air_sensor_across_the_ticks_wrap_is_the_same_under_micropython():
+    # The sim board's ticks wrap 10 minutes in, as an ESP32's do after 12.4 days.
+    base = load_scenario("zichuan-rose-winter")
+    lost = FaultSpec(start_h=0.05, duration_h=1.0, target="air_temp", kind="dropout", value=None)
+    metrics = same_metrics(base.replace(days=0.25, faults=(lost,)))
+    assert any(alarm["code"] == "air_failed" for alarm in metrics["alarms"])
+
+
+def test_the_virtual_clock_wraps_at_2_to_the_30_ms_like_an_esp32():
+    clock = VirtualClock(TICKS_PERIOD - 5000)
+    before = clock.ticks_ms()
+    clock.advance(10000)
+    assert clock.ticks_ms() == 5000 and ticks_diff(clock.ticks_ms(), before) == 10000
+    assert ticks_diff(before, clock.ticks_ms()) == -10000
+    assert ticks_add(TICKS_PERIOD - 1, 1) == 0
+
+
+class FailingHal:
+    """Sensors that raise OSError for the first hour, then read well."""
+
+    def __init__(self, fail_ticks):
+        self.fail_ticks = fail_ticks
+        self.reads = 0
+        self.written = []
+        self.safe_calls = 0
+
+    def read(self, inputs: Inputs):
+        self.reads += 1
+        if self.reads <= self.fail_ticks:
+            raise OSError(5, "EIO")  # a bus that hangs, a probe that is gone
+        inputs.air_c, inputs.rh_pct, inputs.supply_c = 16000, 70000, 30000
+        inputs.outdoor_c, inputs.radiation_w_m2 = -5000, 0
+
+    def write(self, out):
+        self.written.append(out.heat_valve)
+
+    def safe(self):
+        self.safe_calls += 1
+
+
+class Lines:
+    def __init__(self):
+        self.lines = []
+
+    def line(self, text):
+        self.lines.append(text)
+
+    def error(self, where, error):
+        self.lines.append("error %s: %s" % (where, error))
+
+
+class CountingWdt:
+    def __init__(self):
+        self.feeds = 0
+
+    def feed(self):
+        self.feeds += 1
+
+
+def test_a_hal_failing_for_an_hour_never_stops_control_and_starves_the_watchdog():
+    hal, log, wdt = FailingHal(fail_ticks=360), Lines(), CountingWdt()
+    node = Node(make_climate({"crop": "rose"}), hal, VirtualClock(), log=log, wdt=wdt)
+    for k in range(720):  # two hours of 10 s ticks
+        node.step(2 * 3600000 + k * 10000, 10000)
+    assert node.faults == 360 and hal.safe_calls == 360 and len(log.lines) == 360
+    assert "OSError" not in log.lines[0] or "EIO" in log.lines[0]
+    assert wdt.feeds == 360 == node.ticks  # fed by healthy ticks only
+    assert hal.written[-1] > 0  # 16 degC at night: heating again
+
+
+def test_a_missing_air_reading_is_the_cores_to_handle_not_a_fault():
+    hal = FailingHal(fail_ticks=0)
+    node = Node(make_climate({"crop": "rose"}), hal, VirtualClock())
+    hal.read = lambda inputs: setattr(inputs, "air_c", None)  # a driver reporting a failed read
+    for k in range(120):
+        out = node.step(k * 10000, 10000)
+    assert node.faults == 0 and out.alarms & ALARM_AIR_FAILED
+
+
+def test_manual_outputs_hold_until_auto_but_frost_wins():
+    hal = FailingHal(fail_ticks=0)
+    node = Node(make_climate({"crop": "rose"}), hal, VirtualClock())
+    node.manual["heat_valve"] = 0
+    assert node.step(0, 10000).heat_valve == 0  # held shut by hand at 16 degC
+    hal.read = lambda inputs: (
+        setattr(inputs, "air_c", ROSE["air_min_c"] - 2000),
+        setattr(inputs, "supply_c", 30000),
+    )
+    for k in range(1, 30):  # (a 6 K drop in one step is first taken for a spike)
+        out = node.step(k * 10000, 10000)
+    assert out.heat_valve == 100000  # frost: full heat whatever the hand says
+
+
+def test_make_climate_names_a_bad_house_key_and_what_is_allowed():
+    with pytest.raises(ValueError, match="house.crop must be one of rose, tomato, got 'lettuce'"):
+        make_climate({"crop": "lettuce"})
+    with pytest.raises(ValueError, match="unknown house key 'vent'"):
+        make_climate({"crop": "rose", "vent": True})
+    with pytest.raises(ValueError, match="house.air_sensors must be 1 or 2"):
+        make_climate({"crop": "rose", "air_sensors": 3})
+
+
+def test_safe_boot_flag_skips_main(tmp_path):
+    write_flash(tmp_path, load_scenario("zichuan-rose-winter"))
+    (tmp_path / "safe_boot").write_text("")
+    firmware = compiled_firmware()
+    result = subprocess.run(
+        [str(MICROPYTHON), "-X", "heapsize=128K", str(firmware / "main.py")],
+        cwd=tmp_path, env={"MICROPYPATH": f".frozen:{firmware}"},
+        input="t 0 10000 18000 - 70000 30000 0 -5000 - - - 1 1 100000 0\n",
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0 and "safe boot: main skipped" in result.stdout
+    assert not any(line.startswith("o ") for line in result.stdout.splitlines())  # no control ran
+    assert (FIRMWARE / "main.py").read_text() == (firmware / "main.py").read_text()
+
+
+def test_the_scenario_settings_reach_the_node_as_its_config_file():
+    base = load_scenario("zichuan-rose-winter").replace(days=0.1)
+    tuned = base.replace(settings=(("air.heat.kp", 8.0),))
+    assert same_metrics(tuned) != same_metrics(base)
