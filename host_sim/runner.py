@@ -212,7 +212,9 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
             elec_before_j = plant.energy.hp_elec_j + plant.energy.aux_elec_j
         try:
             alarm_bits = controller.step(time_of_day_s, meas, period_s, commands)
-        except Exception:  # an unhandled controller error: counted, outputs held
+        except Exception as error:  # an unhandled controller error: counted, outputs held
+            if getattr(error, "fatal", False):  # (the MicroPython node has stopped)
+                raise
             errors += 1
             alarm_bits = last_alarm_bits
         if alarm_bits != last_alarm_bits:

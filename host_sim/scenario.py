@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import host_sim  # noqa: F401  (firmware/ on the path: the settings schema is the core's)
-from core.settings import SCHEMA as SETTINGS_SCHEMA
+from core.settings import entries as settings_entries
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 WEATHER_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "weather"
@@ -534,7 +534,7 @@ def _faults(source, data, days, air_sensors):
 # [settings]: the firmware controller's settings (core/settings.py) in their
 # units, e.g. `"air.heat.kp" = 4.0` or `screen.shade_w_m2 = 700`.  Not the
 # crop's setpoints and limits: the metrics judge every controller by those.
-TUNABLE = {item[0]: item for item in SETTINGS_SCHEMA if not item[1].startswith("crop.")}
+TUNABLE = {item[0]: item for item in settings_entries() if not item[1].startswith("crop.")}
 
 
 def _flatten(table, prefix=""):

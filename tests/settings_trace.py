@@ -7,7 +7,10 @@ import json
 
 from core.climate import Climate
 from core.crops import ROSE
-from core.settings import KEYS, SCHEMA
+from core.settings import entries, keys
+
+SCHEMA = tuple(entries())
+KEYS = tuple(keys())
 
 BAD_VALUES = (-1000000000, 1000000000, 7.5, True, "20", None)
 

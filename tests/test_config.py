@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 from core.climate import Climate
 from core.crops import ROSE
-from core.settings import SCHEMA
+from core.settings import entries
 from micropython_runner import TESTS, run_json
 from node.config import Store, apply, current, dumps, to_core, to_units
+
+SCHEMA = tuple(entries())
 
 PATH = "config.json"
 BAK = PATH + ".bak"

@@ -9,8 +9,11 @@ import settings_trace
 from core.climate import QUILT_OPEN_W_M2, Climate
 from core.crops import PROFILES, ROSE
 from core.fixed import MILLI
-from core.settings import KEYS, SCHEMA
+from core.settings import entries, keys
 from micropython_runner import TESTS, run_json
+
+SCHEMA = tuple(entries())
+KEYS = tuple(keys())
 
 HOUR_MS = 3_600_000
 STEP_MS = 10_000

@@ -22,7 +22,7 @@
 import json
 import os
 
-from core.settings import KEYS, entry
+from core.settings import entry, keys
 
 VERSION = 1
 MAX_BYTES = 4096  # a config of every setting is ~1.2 KB; a bigger file is not ours, and would cost heap
@@ -54,7 +54,7 @@ def to_units(key, value):
 
 def current(climate):
     """Every setting of climate, in units."""
-    return {key: to_units(key, climate.get(key)) for key in KEYS}
+    return {key: to_units(key, climate.get(key)) for key in keys()}
 
 
 def apply(climate, values):
@@ -108,7 +108,7 @@ def dumps(values):
     """values as the config file's text: one setting a line, in schema order."""
     core = {key: to_core(key, values[key]) for key in values}
     lines = ['"version": %d' % VERSION]
-    for key in KEYS:
+    for key in keys():
         if key in core:
             lines.append("%s: %s" % (json.dumps(key), json.dumps(to_units(key, core[key]))))
     return "{\n  " + ",\n  ".join(lines) + "\n}\n"

@@ -3,10 +3,11 @@
 # backup or the defaults are used.
 
 import asyncio
+import gc
 import json
 import os
 
-from node.config import Store, apply
+from node.config import Store, apply, current
 from node.house import make_climate
 from node.log import Log
 from node.runtime import Node
@@ -52,26 +53,56 @@ def read_json(path):
         return json.load(f)
 
 
+def sim_hal():
+    """The sim board's HAL: frames on stdin/stdout, or on the two FIFOs named
+    by GH_SIM_LINK ("IN,OUT") when the REPL has the terminal."""
+    from hal.sim import SimHal, stdio_hal
+
+    link = os.getenv("GH_SIM_LINK")
+    if not link:
+        return stdio_hal(), False
+    in_path, out_path = link.split(",")
+    frames = open(in_path, "rb")  # (the simulator opens its ends in the same order)
+    answers = open(out_path, "w")
+    return SimHal(asyncio.StreamReader(frames), answers), True
+
+
 def start(board_path="board.json", house_path="house.json", config_path="config.json"):
-    """The node, ready to run: (node, store, house)."""
+    """The node, ready to run: (node, gh), gh None without a REPL."""
     log = Log()
     board = read_json(board_path)
     house = read_json(house_path)
-    climate = make_climate(house)
-    store = Store(config_path, check=lambda values: apply(make_climate(house), values))
+    store = Store(config_path)
     values, problems = store.load()
+    climate = make_climate(house)
+    try:  # all or nothing: settings that contradict each other leave the defaults
+        apply(climate, values)
+    except ValueError as error:
+        problems.append("%s: %s; running on the defaults" % (config_path, error))
     for problem in problems:
         log.line("config: " + problem)
-    apply(climate, values)
+    gc.collect()
     if board.get("chip") == "unix":
-        from hal.sim import stdio_hal
-
-        hal = stdio_hal()
+        hal, wants_repl = sim_hal()
         clock = hal.clock
     else:
         raise OSError("no HAL for chip %r yet" % board.get("chip"))
     log.line("boot: %s, board %s, reset: %s" % (house.get("crop"), board.get("board"), reset_cause()))
-    return Node(climate, hal, clock, log=log), store, house
+    node = Node(climate, hal, clock, log=log)
+    gh = None
+    if wants_repl:  # (imported only then: the sim's lockstep runs need the heap)
+        from node.tuning import Gh
+
+        gh = Gh(node, store, lambda: current(make_climate(house)))
+    return node, gh
+
+
+async def run(node, gh):
+    if gh is not None:
+        from node.repl import repl
+
+        asyncio.create_task(repl({"gh": gh, "node": node}))
+    await node.run()
 
 
 def main():
@@ -82,5 +113,4 @@ def main():
     if safe_boot_requested(board):
         print("safe boot: main skipped (remove the file %r to run)" % SAFE_BOOT_FLAG)
         return
-    node, _, _ = start()
-    asyncio.run(node.run())
+    asyncio.run(run(*start()))

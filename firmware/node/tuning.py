@@ -1,0 +1,120 @@
+# The REPL's handle on the running node, `gh`:
+#
+#   gh.status()               readings, setpoints, outputs, alarms, uptime, heap
+#   gh.get("air.day_c")       a setting, in its unit
+#   gh.set("air.day_c", 21)   checked against the schema: a bad value raises
+#                             ValueError naming the key and its range, and
+#                             changes nothing
+#   gh.save() / gh.revert()   keep the settings on flash / back to the saved ones
+#   gh.help() / gh.help("air")   every setting: value, unit, range, meaning
+#   gh.manual("vent", 30) / gh.auto()   hold an output by hand / hand it back
+#
+# Control keeps running while you type: the REPL is an asyncio task.
+
+import gc
+
+from core.settings import entry, keys
+from node.config import apply, current, to_units
+from node.runtime import MANUAL
+
+READINGS = (
+    ("air_c", 1000, "degC"), ("air2_c", 1000, "degC"), ("rh_pct", 1000, "%"), ("supply_c", 1000, "degC"),
+    ("radiation_w_m2", 1, "W/m2"), ("outdoor_c", 1000, "degC"), ("outdoor_rh_pct", 1000, "%"),
+    ("wind_m_s", 1000, "m/s"), ("source_return_c", 1000, "degC"),
+)  # fmt: skip
+SHOWN_OUTPUTS = (
+    ("heat_setpoint_c", 1000, "degC"), ("vent_setpoint_c", 1000, "degC"), ("supply_setpoint_c", 1000, "degC"),
+    ("heat_valve", 1000, "%"), ("cool_valve", 1000, "%"), ("fog", 1000, "%"), ("vent", 1000, "%"),
+    ("screen", 1000, "%"), ("vpd_kpa", 1000, "kPa"),
+)  # fmt: skip
+
+
+class Gh:
+    def __init__(self, node, store, make_defaults):
+        """make_defaults(): every setting, in units, of a freshly built house
+        (built when needed: a second Climate is heap the node needs at boot)."""
+        self.node = node
+        self.store = store
+        self._make_defaults = make_defaults
+
+    def defaults(self):
+        return self._make_defaults()
+
+    def get(self, key):
+        return to_units(key, self.node.climate.get(key))
+
+    def set(self, key, value):
+        apply(self.node.climate, {key: value})  # all or nothing
+
+    def changed(self):
+        """The settings that differ from the defaults, in units."""
+        now = current(self.node.climate)
+        defaults = self.defaults()
+        return {key: now[key] for key in now if now[key] != defaults[key]}
+
+    def save(self):
+        """Keeps the changed settings on flash (atomically)."""
+        values = self.changed()
+        self.store.save(values)
+        return "saved %d settings" % len(values)
+
+    def revert(self):
+        """Back to the settings on flash (the defaults where it has none)."""
+        values, problems = self.store.load()
+        merged = self.defaults()
+        merged.update(values)
+        apply(self.node.climate, merged)
+        return problems or "reverted to %d saved settings" % len(values)
+
+    def help(self, group=""):
+        for key in keys():
+            if key.startswith(group):
+                _, _, low, high, scale, unit, meaning = entry(key)
+                shown = (key, self.get(key), unit, low / scale, high / scale, meaning)
+                print("%-26s %10s %-8s %g..%g  %s" % shown)
+
+    def manual(self, output, value):
+        """Holds output at value (%, or True/False for the heat pump) until gh.auto()."""
+        kind = MANUAL.get(output)
+        if kind is None:
+            raise ValueError("manual output must be one of %s, got %r" % (", ".join(MANUAL), output))
+        if kind == "bool":
+            if value not in (True, False):
+                raise ValueError("%s takes True or False, got %r" % (output, value))
+            self.node.manual[output] = bool(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+                raise ValueError("%s takes 0..100 %%, got %r" % (output, value))
+            self.node.manual[output] = int(round(value * 1000))
+
+    def auto(self, output=None):
+        """Hands one output, or all, back to control."""
+        if output is None:
+            self.node.manual.clear()
+        else:
+            self.node.manual.pop(output, None)
+
+    def status(self):
+        node = self.node
+        climate = node.climate
+        lines = ["uptime %d s, %d ticks, %d faults, free heap %d B" % (
+            node.uptime_s(), node.ticks, node.faults, gc.mem_free())]  # fmt: skip
+        inputs = climate.inputs
+        lines.append("readings: " + ", ".join(_shown(n, getattr(inputs, n), s, u) for n, s, u in READINGS))
+        out = node.out
+        if out is not None:
+            shown = [_shown(n, getattr(out, n), s, u) for n, s, u in SHOWN_OUTPUTS]
+            lines.append("outputs: " + ", ".join(shown))
+            lines.append("heat pump: %s%s" % ("on" if out.heat_pump_on else "off",
+                                               " (cooling)" if out.heat_pump_cooling else ""))  # fmt: skip
+            lines.append("alarms: " + (", ".join(climate.alarm_names(out.alarms)) or "none"))
+        if node.manual:
+            lines.append("manual: " + ", ".join("%s=%s" % (k, node.manual[k]) for k in node.manual))
+        for line in lines:
+            print(line)
+
+
+def _shown(name, value, scale, unit):
+    if value is None:
+        return "%s -" % name
+    return "%s %g %s" % (name, value / scale, unit)
