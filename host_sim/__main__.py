@@ -3,6 +3,7 @@
     python -m host_sim run SCENARIO [--controller firmware|bang_bang|simple_pid] [--runtime cpython]
                                     [--days N] [--json OUT] [--csv OUT] [--plot OUT.png]
     python -m host_sim compare SCENARIO [--days N] [--json OUT] [--plot OUT.png]
+    python -m host_sim repl [SCENARIO] [--days N] [--speed X]
     python -m host_sim list
 
 SCENARIO is a shipped name (see `list`) or a path to a .toml file.
@@ -147,12 +148,39 @@ def _write_outputs(args, scenario, results, payload):
         print(f"wrote {args.plot}")
 
 
+REPL_BANNER = """\
+The node's REPL: the real firmware under MicroPython, controlling the simulated
+{name} ({speed:g} simulated seconds a second).  Control runs while you type:
+  gh.status()   gh.help("air")   gh.get("air.day_c")   gh.set("air.day_c", 21)
+  gh.manual("vent", 30)   gh.auto()   gh.save()   gh.revert()
+The run ends with the scenario (--days), or press Ctrl-D and wait for it.
+"""
+
+
+def cmd_repl(args, parser, console):
+    from host_sim.mp_node import MicroPythonController
+
+    scenario = _load(args, parser)
+    print(REPL_BANNER.format(name=scenario.name, speed=args.speed), file=sys.stderr, flush=True)
+    pace_s = scenario.control_period_s / args.speed if args.speed > 0 else 0.0
+    node = MicroPythonController(scenario, repl=True, pace_s=pace_s)
+    result = run(scenario, "firmware", oracle=False, controller=node)
+    title = f"{scenario.name} ({scenario.days:g} days), the node under MicroPython"
+    console.print(metrics_table(title, [result]))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m host_sim", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="run one controller on a scenario")
     compare_parser = commands.add_parser("compare", help="run every controller on the same weather and seed")
+    repl_parser = commands.add_parser("repl", help="the node's live REPL: the real firmware on a scenario")
+    repl_parser.add_argument("scenario", nargs="?", default="zichuan-rose-winter")
+    repl_parser.add_argument("--days", type=float, help="override the scenario's days")
+    repl_parser.add_argument(
+        "--speed", type=float, default=60.0, help="simulated seconds per second (0: as fast as it goes)"
+    )
     commands.add_parser("list", help="list the shipped scenarios")
     for sub in (run_parser, compare_parser):
         sub.add_argument("scenario", help="shipped scenario name or path to a .toml file")
@@ -169,6 +197,8 @@ def main(argv=None):
             print(name)
     elif args.command == "run":
         cmd_run(args, parser, console)
+    elif args.command == "repl":
+        cmd_repl(args, parser, console)
     else:
         cmd_compare(args, parser, console)
     return 0

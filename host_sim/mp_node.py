@@ -6,10 +6,12 @@ per control tick with the plant over its stdin and stdout (hal/sim.py)."""
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from core.climate import ALARM_TEXT, Inputs, Outputs
@@ -69,24 +71,42 @@ class NodeStopped(RuntimeError):
 
 
 class MicroPythonController:
+    """repl: the node's REPL on this terminal (or on console_in/console_out),
+    the frames on two FIFOs instead, one frame every pace_s seconds."""
+
     name = "firmware"
     alarm_text = ALARM_TEXT
 
-    def __init__(self, scenario, heap=None):
+    def __init__(self, scenario, heap=None, repl=False, pace_s=0.0, console_in=None, console_out=None):
         self._flash = tempfile.TemporaryDirectory(prefix="gh-flash-")
         flash = Path(self._flash.name)
         write_flash(flash, scenario)
         firmware = compiled_firmware()
-        self.process = subprocess.Popen(
-            [str(MICROPYTHON), "-X", f"heapsize={heap or HEAP}", str(firmware / "main.py")],
-            cwd=flash,
-            env={"MICROPYPATH": f".frozen:{firmware}"},  # .frozen: the port's own asyncio
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
+        command = [str(MICROPYTHON), "-X", f"heapsize={heap or HEAP}", str(firmware / "main.py")]
+        env = {"MICROPYPATH": f".frozen:{firmware}"}  # .frozen: the port's own asyncio
+        self.pace_s = pace_s
+        if repl:
+            frames, answers = flash / "frames", flash / "answers"
+            os.mkfifo(frames)
+            os.mkfifo(answers)
+            env["GH_SIM_LINK"] = f"{frames},{answers}"
+            self.process = subprocess.Popen(
+                command,
+                cwd=flash,
+                env=env,
+                stdin=console_in,
+                stdout=console_out,
+                stderr=console_out,
+                text=True,
+            )
+            self.frames = open(frames, "w", buffering=1)  # (the node opens them in this order)
+            self.answers = open(answers)
+        else:
+            self.process = subprocess.Popen(
+                command, cwd=flash, env=env, text=True, bufsize=1,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )  # fmt: skip
+            self.frames, self.answers = self.process.stdin, self.process.stdout
         self.inputs = Inputs()
         self.outputs = Outputs()
         self._day = None
@@ -106,9 +126,14 @@ class MicroPythonController:
         if self._day:
             frame = self._day + frame
             self._day = None
-        self.process.stdin.write(frame)
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
+        if self.pace_s:
+            time.sleep(self.pace_s)
+        try:
+            self.frames.write(frame)
+            self.frames.flush()
+        except BrokenPipeError:
+            raise NodeStopped(f"the node has stopped; its stderr:\n{self.close()}") from None
+        line = self.answers.readline()
         if not line.startswith("o "):
             raise NodeStopped(f"the node answered {line!r}; its stderr:\n{self.close()}")
         values = [int(v) for v in line.split()[1:]]
@@ -120,14 +145,14 @@ class MicroPythonController:
         return out.alarms
 
     def close(self) -> str:
-        """Ends the node; its stderr (boot and error log lines)."""
+        """Ends the node; its stderr (boot and error log lines) when captured."""
         if self._stderr is not None:
             return self._stderr
         process = self.process
         if process.poll() is None:
             try:
-                process.stdin.write("q\n")
-                process.stdin.flush()
+                self.frames.write("q\n")
+                self.frames.flush()
             except OSError:
                 pass
         try:
@@ -135,10 +160,11 @@ class MicroPythonController:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        err = process.stderr.read()
-        for stream in (process.stdin, process.stdout, process.stderr):
+        err = process.stderr.read() if process.stderr else ""
+        for stream in (self.frames, self.answers, process.stdin, process.stdout, process.stderr):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
         self._flash.cleanup()

@@ -132,30 +132,31 @@ RUNTIMES = ("cpython", "micropython")
 
 def run(
     scenario, controller_name="firmware", weather=None, record=False, progress=None, oracle=True,
-    runtime="cpython",
+    runtime="cpython", controller=None,
 ):  # fmt: skip
     """Simulate the scenario under one controller; returns a RunResult.
 
     oracle: True to compute heat_oracle_kwh_m2, False to skip it, or the
     value itself when the caller already has it for this weather (compare).
     runtime: "micropython" runs the firmware controller as the real firmware
-    (firmware/main.py) under the MicroPython unix port (host_sim/mp_node.py)."""
+    (firmware/main.py) under the MicroPython unix port (host_sim/mp_node.py).
+    controller: one already made (host_sim repl's node); closed at the end."""
     if controller_name not in CONTROLLERS:
         raise ValueError(f"controller must be one of {', '.join(CONTROLLERS)}, got {controller_name!r}")
     if runtime not in RUNTIMES:
         raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}, got {runtime!r}")
-    if runtime == "micropython":
+    if controller is None and runtime == "micropython":
         if controller_name != "firmware":
             raise ValueError(f"only the firmware controller runs under micropython, not {controller_name!r}")
         from host_sim.mp_node import MicroPythonController
 
         controller = MicroPythonController(scenario)
-    else:
+    elif controller is None:
         controller = CONTROLLERS[controller_name](scenario)
     try:
         return _run(scenario, controller_name, controller, weather, record, progress, oracle)
     finally:
-        if runtime == "micropython":
+        if hasattr(controller, "close"):
             controller.close()
 
 

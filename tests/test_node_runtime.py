@@ -4,6 +4,8 @@ the CPython runtime gives; the virtual ticks wrap as an ESP32's do; a HAL
 that fails for an hour never stops control; safe boot skips main."""
 
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,8 @@ from host_sim.scenario import FaultSpec, load_scenario
 from node.clock import TICKS_PERIOD, VirtualClock, ticks_add, ticks_diff
 from node.house import make_climate
 from node.runtime import Node
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def same_metrics(scenario):
@@ -153,3 +157,37 @@ def test_the_scenario_settings_reach_the_node_as_its_config_file():
     base = load_scenario("zichuan-rose-winter").replace(days=0.1)
     tuned = base.replace(settings=(("air.heat.kp", 8.0),))
     assert same_metrics(tuned) != same_metrics(base)
+
+
+def test_the_repl_tunes_the_running_node_and_refuses_bad_input():
+    # python -m host_sim repl: the node's REPL on stdin/stdout while it controls
+    # the simulated house; each line is answered while the ticks go on.
+    lines = [
+        'gh.set("air.day_c", 99)',  # refused, named, nothing changed
+        'gh.get("air.day_c")',
+        'gh.set("air.day_c", 21.5)',
+        'gh.set("air.heat.kp", "fast")',
+        "gh.save()",
+        'gh.set("air.day_c", 23)',
+        "gh.revert()",
+        'gh.get("air.day_c")',
+        'gh.manual("vent", 150)',
+        'gh.manual("heat_valve", 0)',
+        "gh.status()",
+        'gh.help("air.night")',
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "host_sim", "repl", "zichuan-rose-winter", "--days", "0.02", "--speed", "200"],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120, cwd=REPO,
+    )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "ValueError: air.day_c must be a number in 5..35 degC, got 99" in out
+    assert "--> 20\n" in out  # unchanged by the refused value
+    assert "ValueError: air.heat.kp must be a number in 0..20 K/K, got 'fast'" in out
+    assert "'saved 1 settings'" in out and "'reverted to 1 saved settings'" in out
+    assert "--> 21.5\n" in out  # back to the saved value
+    assert "ValueError: vent takes 0..100 %, got 150" in out
+    assert "free heap" in out and "manual: heat_valve=0" in out
+    assert "air.night_c" in out and "heating setpoint by night" in out
+    assert "controller errors" in out  # the run finished and reported its metrics

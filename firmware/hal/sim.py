@@ -28,11 +28,13 @@ def _reading(text):
 
 
 class SimHal:
-    def __init__(self, reader, writer):
-        """reader: an asyncio.StreamReader of frames; writer: a stream with
-        write() and flush() for the answers."""
+    def __init__(self, reader, writer, flush=True):
+        """reader: an asyncio.StreamReader of frames; writer: a stream for the
+        answers, flushed after each unless flush is False (a FIFO: MicroPython
+        writes files unbuffered, and its flush, an fsync, fails on a FIFO)."""
         self.reader = reader
         self.writer = writer
+        self.flush = flush
         self.clock = VirtualClock(START_TICKS_MS)
         self.fields = None  # the current frame's readings, as text
         self.answered = True
@@ -86,7 +88,8 @@ class SimHal:
             "o %d %d %d %d %d %d %d %d %d\n"
             % (heat, cool, fog, vent, screen, hp_on, hp_cooling, hp_supply, alarms)
         )
-        self.writer.flush()
+        if self.flush:
+            self.writer.flush()
         self.answered = True
 
 

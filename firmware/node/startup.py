@@ -7,7 +7,7 @@ import gc
 import json
 import os
 
-from node.config import Store, apply, current
+from node.config import Store, apply
 from node.house import make_climate
 from node.log import Log
 from node.runtime import Node
@@ -64,7 +64,7 @@ def sim_hal():
     in_path, out_path = link.split(",")
     frames = open(in_path, "rb")  # (the simulator opens its ends in the same order)
     answers = open(out_path, "w")
-    return SimHal(asyncio.StreamReader(frames), answers), True
+    return SimHal(asyncio.StreamReader(frames), answers, flush=False), True
 
 
 def start(board_path="board.json", house_path="house.json", config_path="config.json"):
@@ -93,7 +93,7 @@ def start(board_path="board.json", house_path="house.json", config_path="config.
     if wants_repl:  # (imported only then: the sim's lockstep runs need the heap)
         from node.tuning import Gh
 
-        gh = Gh(node, store, lambda: current(make_climate(house)))
+        gh = Gh(node, store, values)
     return node, gh
 
 

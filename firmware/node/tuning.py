@@ -14,7 +14,7 @@
 import gc
 
 from core.settings import entry, keys
-from node.config import apply, current, to_units
+from node.config import apply, to_units
 from node.runtime import MANUAL
 
 READINGS = (
@@ -30,41 +30,37 @@ SHOWN_OUTPUTS = (
 
 
 class Gh:
-    def __init__(self, node, store, make_defaults):
-        """make_defaults(): every setting, in units, of a freshly built house
-        (built when needed: a second Climate is heap the node needs at boot)."""
+    def __init__(self, node, store, saved):
+        """saved: the settings the node booted with (config.json), in units."""
         self.node = node
         self.store = store
-        self._make_defaults = make_defaults
-
-    def defaults(self):
-        return self._make_defaults()
+        self.values = dict(saved)  # what save() writes: the file's settings and those set since
+        self._before = {}  # each key's value before its first gh.set: what revert() goes back to
 
     def get(self, key):
         return to_units(key, self.node.climate.get(key))
 
     def set(self, key, value):
+        before = self.get(key)
         apply(self.node.climate, {key: value})  # all or nothing
-
-    def changed(self):
-        """The settings that differ from the defaults, in units."""
-        now = current(self.node.climate)
-        defaults = self.defaults()
-        return {key: now[key] for key in now if now[key] != defaults[key]}
+        if key not in self._before:
+            self._before[key] = before
+        self.values[key] = self.get(key)
 
     def save(self):
-        """Keeps the changed settings on flash (atomically)."""
-        values = self.changed()
-        self.store.save(values)
-        return "saved %d settings" % len(values)
+        """Keeps the settings on flash (atomically): the file's and those set since."""
+        self.store.save(self.values)
+        return "saved %d settings" % len(self.values)
 
     def revert(self):
-        """Back to the settings on flash (the defaults where it has none)."""
-        values, problems = self.store.load()
-        merged = self.defaults()
-        merged.update(values)
-        apply(self.node.climate, merged)
-        return problems or "reverted to %d saved settings" % len(values)
+        """Back to the settings on flash, and what was set since to its value before."""
+        saved, problems = self.store.load()
+        target = {key: self._before[key] for key in self._before if key not in saved}
+        target.update(saved)
+        apply(self.node.climate, target)
+        self.values = dict(saved)
+        self._before = {}
+        return problems or "reverted to %d saved settings" % len(saved)
 
     def help(self, group=""):
         for key in keys():
