@@ -144,6 +144,15 @@ class MicroPythonController:
         fill_commands(commands, out)
         return out.alarms
 
+    def free_heap(self) -> int:
+        """The node's free heap now, in bytes, after a full collection."""
+        self.frames.write("m\n")
+        self.frames.flush()
+        line = self.answers.readline()
+        if not line.startswith("m "):
+            raise NodeStopped(f"the node answered {line!r}; its stderr:\n{self.close()}")
+        return int(line.split()[1])
+
     def close(self) -> str:
         """Ends the node; its stderr (boot and error log lines) when captured."""
         if self._stderr is not None:

@@ -22,6 +22,8 @@ def test_bench_reports_the_figures(tmp_path):
             "1",
             "--sim-days",
             "0.1",
+            "--node-days",
+            "2",
         ],
         capture_output=True,
         text=True,
@@ -36,3 +38,6 @@ def test_bench_reports_the_figures(tmp_path):
     assert "simple-pid 2.0.1" in result.stdout
     assert figures["sim_year_s"] > 0 and figures["sim_year_bang_bang_s"] > 0 and figures["sim_days"] == 0.1
     assert figures["sim_year_pure_s"] > 0 and figures["sim_native"] is True  # make builds the compiled path
+    # The node under MicroPython (issue 6): sizes, least heap, no heap lost from day to day.
+    assert 10 < figures["firmware_mpy_kb"] < 200 and 48 < figures["heap_min_kb"] <= 128
+    assert figures["heap_growth_bytes"] == 0 and figures["sil_day_s"] > 0

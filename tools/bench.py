@@ -113,10 +113,12 @@ def main():
     parser.add_argument(
         "--sim-days", type=float, default=365.0, help="days simulated for sim_year_s (scaled)"
     )
+    parser.add_argument(
+        "--node-days", type=int, default=30, help="days of the node's heap-growth run under MicroPython"
+    )
     args = parser.parse_args()
     figures = run(args.calls, args.rounds)
     print(table(figures))
-    # The simulator: weather, plant, sensors, controller and metrics, 10 s steps.
     # The simulator: weather, plant, sensors, controller and metrics, 10 s steps,
     # as `make` builds it (compiled hot path) and as plain Python.
     figures["sim_days"] = args.sim_days
@@ -134,6 +136,19 @@ def main():
         f"(compiled x{figures['sim_native_ratio_to_pure']:.2f}); "
         f"bang_bang {figures['sim_year_bang_bang_s']:.0f} s"
         + ("" if args.sim_days == 365 else f"  [scaled from {args.sim_days:g} days]")
+    )
+    # The node runtime: the real firmware under the unix port (tools/bench_node.py).
+    sys.path.insert(0, str(REPO))
+    from tools.bench_node import figures as node_figures
+
+    node = node_figures(args.node_days)
+    figures.update(node)
+    print(
+        f"node: firmware {node['firmware_mpy_kb']:.1f} kB of .mpy; runs in a heap of "
+        f"{node['heap_min_kb']} kB or more (64-bit unix port); "
+        f"free heap after day {node['heap_growth_days']} vs day 1: "
+        f"{-node['heap_growth_bytes']:+d} B; a simulated day {node['sil_day_s']:.2f} s under MicroPython, "
+        f"x{node['sil_day_ratio_to_cpython']:.1f} the CPython runtime's"
     )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -5,13 +5,16 @@
 #   plant -> node  d SUNRISE_MS SUNSET_MS          (when the day changes)
 #                  t TOD_MS DT_MS AIR AIR2 RH SUPPLY RAD OUT OUT_RH WIND
 #                    SOURCE HP_RUNNING MINE_OK POWER_CAP SURPLUS
+#                  m                               (free heap, please)
 #                  q                               (the run is over)
 #   node -> plant  o HEAT COOL FOG VENT SCREEN HP_ON HP_COOLING HP_SUPPLY ALARMS
+#                  m FREE_BYTES                    (after a full collection)
 #
 # Readings are integers in the core's scales, "-" for a missing one; flags
 # are 0 or 1.  The node answers every t frame with one o line.
 
 import asyncio
+import gc
 
 from node.clock import VirtualClock
 
@@ -52,6 +55,11 @@ class SimHal:
                 return None
             if fields[0] == "d":
                 day = (int(fields[1]), int(fields[2]))
+            elif fields[0] == "m":
+                gc.collect()
+                self.writer.write("m %d\n" % gc.mem_free())
+                if self.flush:
+                    self.writer.flush()
             elif fields[0] == "t":
                 self.fields = fields
                 self.answered = False
