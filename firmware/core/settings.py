@@ -82,18 +82,28 @@ def _parse(line):
     return key, target, int(low), int(high), int(scale), unit, meaning
 
 
+def _lines():
+    """The table's setting lines, one at a time (no list of them all: heap)."""
+    start = 1
+    while True:
+        end = TABLE.find("\n", start)
+        if end < 0:
+            return
+        if end > start and TABLE[start] != "#":
+            yield TABLE[start:end]
+        start = end + 1
+
+
 def entries():
     """Every schema entry, (key, target, low, high, scale, unit, meaning), in order."""
-    for line in TABLE.split("\n"):
-        if line and line[0] != "#":
-            yield _parse(line)
+    for line in _lines():
+        yield _parse(line)
 
 
 def keys():
     """Every setting's key, in order."""
-    for line in TABLE.split("\n"):
-        if line and line[0] != "#":
-            yield line[: line.index(" ")]
+    for line in _lines():
+        yield line[: line.index(" ")]
 
 
 def entry(key):

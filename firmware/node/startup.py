@@ -67,13 +67,21 @@ def sim_hal():
     return SimHal(asyncio.StreamReader(frames), answers, flush=False), True
 
 
-def start(board_path="board.json", house_path="house.json", config_path="config.json"):
-    """The node, ready to run: (node, gh), gh None without a REPL."""
+def start(board, house_path="house.json", config_path="config.json"):
+    """The node, ready to run: (node, gh), gh None without a REPL.  board:
+    board.json's contents, dropped once the HAL is built (heap)."""
     log = Log()
-    board = read_json(board_path)
+    chip, name = board.get("chip"), board.get("board")
+    if chip == "unix":
+        hal, wants_repl = sim_hal()
+        clock = hal.clock
+    else:
+        raise OSError("no HAL for chip %r yet" % chip)
+    board.clear()  # the HAL has what it needs: the rest is heap the Climate wants
     house = read_json(house_path)
     store = Store(config_path)
     values, problems = store.load()
+    gc.collect()  # the files' text and parse: the Climate needs the room in one piece
     climate = make_climate(house)
     try:  # all or nothing: settings that contradict each other leave the defaults
         apply(climate, values)
@@ -82,12 +90,7 @@ def start(board_path="board.json", house_path="house.json", config_path="config.
     for problem in problems:
         log.line("config: " + problem)
     gc.collect()
-    if board.get("chip") == "unix":
-        hal, wants_repl = sim_hal()
-        clock = hal.clock
-    else:
-        raise OSError("no HAL for chip %r yet" % board.get("chip"))
-    log.line("boot: %s, board %s, reset: %s" % (house.get("crop"), board.get("board"), reset_cause()))
+    log.line("boot: %s, board %s, reset: %s" % (house.get("crop"), name, reset_cause()))
     node = Node(climate, hal, clock, log=log)
     gh = None
     if wants_repl:  # (imported only then: the sim's lockstep runs need the heap)
@@ -113,4 +116,6 @@ def main():
     if safe_boot_requested(board):
         print("safe boot: main skipped (remove the file %r to run)" % SAFE_BOOT_FLAG)
         return
-    asyncio.run(run(*start()))
+    node, gh = start(board)
+    del board
+    asyncio.run(run(node, gh))
