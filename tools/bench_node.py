@@ -26,11 +26,12 @@ def firmware_mpy_kb():
 
 def runs_in(heap_kb, days=0.1):
     scenario = load_scenario(SCENARIO).replace(days=days, settings=SETTINGS)
+    node = MicroPythonController(scenario, heap=f"{heap_kb}K")
     try:
-        result = run(scenario, oracle=False, controller=MicroPythonController(scenario, heap=f"{heap_kb}K"))
+        result = run(scenario, oracle=False, controller=node)
     except NodeStopped:
         return False
-    return result.metrics["errors"] == 0
+    return result.metrics["errors"] == 0 and "config:" not in node.close()  # its settings applied
 
 
 def heap_min_kb(low_kb=48, high_kb=256, step_kb=4):

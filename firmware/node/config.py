@@ -26,6 +26,7 @@ from core.settings import entry, keys
 
 VERSION = 1
 MAX_BYTES = 4096  # a config of every setting is ~1.2 KB; a bigger file is not ours, and would cost heap
+READ_CHUNK = 256
 _HUGE = 1e12  # beyond any range; NaN and infinities fail the comparison too
 
 
@@ -114,6 +115,22 @@ def dumps(values):
     return "{\n  " + ",\n  ".join(lines) + "\n}\n"
 
 
+def _read_at_most(f, limit):
+    """The file's contents in small reads (MicroPython's read(n) takes an
+    n-byte buffer at once: on a fragmented heap, 4 kB may not be there)."""
+    chunks = []
+    size = 0
+    while True:
+        chunk = f.read(READ_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise ValueError("longer than %d bytes" % limit)
+        chunks.append(chunk)
+    return chunks[0][:0].join(chunks) if chunks else b""
+
+
 class Files:
     """The real file system; a test passes a fake with the same four methods."""
 
@@ -186,11 +203,9 @@ class Store:
         try:
             f = self.fs.open(name, "rb")
             try:
-                text = f.read(MAX_BYTES + 1)
+                text = _read_at_most(f, MAX_BYTES)
             finally:
                 f.close()
-            if len(text) > MAX_BYTES:
-                raise ValueError("longer than %d bytes" % MAX_BYTES)
             values = settings(json.loads(text))
             if self.check:
                 self.check(values)
