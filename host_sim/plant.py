@@ -3,19 +3,28 @@ vapour, a mine-water heat pump, free cooling through fan-coils, vents and a
 screen (or a solar greenhouse's night quilt).
 
 States: air temperature, thermal mass temperature (floor, soil and structure;
-in a Chinese solar greenhouse the north wall that stores the day's sun),
-heating-circuit water temperature, air vapour concentration.  Explicit Euler
-at steps of at most MAX_STEP_S, short against the fastest time constant (the
-air with the vents fully open, about 100 s).  Every heat flow is booked in
+in a Chinese solar greenhouse the floor and top soil), heating-circuit water
+temperature, air vapour concentration; and in a Chinese solar greenhouse the
+north wall in two layers: a thin sunlit surface layer that trades heat with
+the air within the hour, and the storage layer behind it that takes the
+day's heat in through the surface and gives it back at night (Venlo houses
+have no wall: wall_area_to_floor = 0 leaves their figures exactly as they
+were).  The sun let in is split between the wall surface, the floor and the
+air with the canopy.  Explicit Euler at steps of at most MAX_STEP_S, short
+against the fastest time constant (the air with the vents fully open, about
+100 s; the wall's surface layer takes ~1.2 h).  Every heat flow is booked in
 `energy` so that the balance can be checked: heat in - heat out = change in
 stored heat.
 
 Parameter sources: Vanthoor (2011), "A model-based greenhouse design method"
 (PhD thesis, Wageningen) and the GreenLight model (Katzin et al. 2020) for the
-Venlo house; Baille et al. (1994) for transpiration; Tong, Christopher & Li
-(2009) and Meng et al. for Chinese solar greenhouses; manufacturer data
-(screens, heat pumps, fan-coils) where said.  Round engineering values: this
-model is for designing control, not for predicting yield.
+Venlo house; Baille et al. (1994) for transpiration; for Chinese solar
+greenhouses the house's geometry and published CSG measurements (wall heat
+flux, wall and air temperatures, soil temperatures, transpiration; listed in
+params_for) with Tong, Christopher, Li & Wang (2013) for the layout;
+manufacturer data (screens, quilts, heat pumps, fan-coils) where said.  Round
+engineering values: this model is for designing control, not for predicting
+yield.
 """
 
 import math
@@ -50,8 +59,18 @@ class PlantParams:
     quick_mass_j_m2k: float = 8000.0  # canopy (1.2 kJ/m2K per LAI, Vanthoor) and light structures
     mass_j_m2k: float = 120000.0  # floor, top soil and structure that exchange within hours
     mass_w_m2k: float = 6.0  # air <-> mass, convection and radiation (Vanthoor floor/structure h)
-    soil_w_m2k: float = 1.0  # mass <-> deep soil at the year's mean temperature
+    soil_w_m2k: float = 1.0  # mass <-> deep soil
+    deep_soil_c: float = 12.0  # the deep soil's temperature (about the year's mean)
     solar_to_mass: float = 0.35  # share of transmitted radiation absorbed by floor and structure
+    # A solar greenhouse's north wall (none in a Venlo house): per m2 of wall,
+    # a surface layer on the sunlit side and the storage layer behind it.
+    wall_area_to_floor: float = 0.0  # inner north wall area / floor area; 0: no wall
+    solar_to_wall: float = 0.0  # share of transmitted radiation absorbed by the wall surface
+    wall_surface_j_m2k: float = 0.0  # surface layer, per m2 wall
+    wall_core_j_m2k: float = 0.0  # storage layer behind it, per m2 wall
+    wall_air_w_m2k: float = 0.0  # surface <-> air: convection and long-wave, per m2 wall
+    wall_conduction_w_m2k: float = 0.0  # surface <-> storage layer, per m2 wall
+    wall_out_w_m2k: float = 0.0  # storage layer -> outside through the insulation, per m2 wall
     # Screen or quilt
     screen_energy_saving: float = 0.45  # cover loss cut when closed (energy screens 40-50 %, maker data)
     # Leakage cut when closed: about half a Venlo house's leakage is through the
@@ -136,25 +155,81 @@ def params_for(scenario):
     if not house.vents:
         common["vent_area_to_floor"] = 0.0
     if house.type == "solar":
-        # Chinese solar greenhouse: film south roof, heavy north wall, night quilt.
+        # Chinese solar greenhouse (CSG): film south roof, heavy north wall,
+        # night quilt; a 7.5 m span, ridge ~4.5 m at ~6.2 m from the front
+        # foot, a ~3.3 m north wall, as at Pingshuo.  Calibrated on a clear
+        # January week at Pingshuo with no heating and the vents shut, against
+        # published CSG measurements:
+        # - air at dawn ~24 K above the outside (here 8-11 degC at -16 degC):
+        #   the CSG design rule is 20-25 K between the inside and outside
+        #   minima on the coldest clear days (Chinese extension literature),
+        #   Liaoning/Shenyang houses keep 8-12 degC;
+        # - after the quilt is rolled up the air dips ~1 K, then rises
+        #   4-7 K/h (Aksu, Xinjiang: 3.6-4.8 K/h, Agriculture 2023, 13, 306;
+        #   Henan: 6.5 K/h, Wang Q. et al. 2013, Chin. J. Agrometeorol.
+        #   34(1):37), to ~25 degC at 13:00 on clear days (unvented; growers
+        #   vent at 28-30 degC);
+        # - the wall surface well above the air at noon (Wang Q. et al. 2013:
+        #   41.8 degC wall surface, 35.5 degC air) and the day's swing only in
+        #   the first ~0.15 m of the wall (Yang Y., Li Y. et al. 2017, Shanxi);
+        # - the wall gives back ~1.8 MJ per m2 of wall a clear night, ~30 W/m2
+        #   (Peng D. et al. 2014, Chin. J. Agrometeorol. 35(2):168, Shouguang:
+        #   2657 kJ/m2 stored by day, 1865 kJ/m2 released by night).
         solar = {
-            "cover_to_floor": 1.15,  # curved south roof over the floor
-            "opaque_loss_w_m2k": 0.5,  # insulated north wall and back roof
-            "transmission": 0.7,  # PO film with dust and frame
-            # The south roof (~35 deg) and north wall face the low winter sun: at
-            # 36-40 N in midwinter a south-tilted plane gets 1.5-2x the horizontal.
-            "tilt_gain": 1.6,
-            "mass_j_m2k": 450000.0,  # north wall (0.3 m active brick/soil) and top soil
+            # Curved south roof: ~8.1 m of film over the 7.5 m span.
+            "cover_to_floor": 1.1,
+            # Back roof and gables (~0.3 m2 per m2 floor at U ~0.5) and the
+            # front foot's edge to frozen ground; the north wall's own loss
+            # leaves from its storage layer (wall_out_w_m2k).
+            "opaque_loss_w_m2k": 0.3,
+            "transmission": 0.7,  # PO film with dust, condensate, frame and the rolled quilt's shade
+            # The tilted south roof takes in the low winter beam: per m2 floor
+            # its aperture is (6.2 sin e + 4.5 cos e) / 7.5, 1.9x the
+            # horizontal at noon (e = 29 deg, mid-January at 39.5 N) and more
+            # in the morning and afternoon; diffuse ~1x; clear days ~80 % beam.
+            "tilt_gain": 1.8,
+            # The transmitted sun: the wall surface above the crop (~2 m of it
+            # sunlit by the 29 deg noon sun), the floor between the rows, and
+            # the canopy (LAI ~3, 1.8 m tall) for the rest; the canopy's share
+            # heats the air and drives transpiration (43.5 % of the net
+            # radiation over a CSG tomato crop in December turns latent: Luo,
+            # Tong et al. 2019, Shenyang; here ~40 % at noon).
+            "solar_to_wall": 0.25,
+            "solar_to_mass": 0.15,
+            # The floor: top soil (0.05 m at 2.0 MJ/m3K) exchanging with the air
+            # by convection and long-wave (Vanthoor's floor h), and with the
+            # soil below (k ~1.2 W/mK over 0.4 m), which stays ~13 degC in late
+            # January (CSG soil at 10-25 cm: 12.2-13.0 degC, extension data).
+            "mass_j_m2k": 100000.0,
             "mass_w_m2k": 8.0,
-            "solar_to_mass": 0.6,  # the wall faces the sun
-            "leakage_ach": 0.4,  # film, end walls and the quilt's edges
-            "leakage_ach_per_m_s": 0.12,
+            "soil_w_m2k": 3.0,
+            "deep_soil_c": 13.0,
+            # North wall, per m2 of wall: brick or rammed earth, rho*c ~1.6 MJ/m3K,
+            # k ~0.8 W/mK.  The day's heat wave swings >5 K in the first 0.15 m
+            # (heat-exchange layer), 2-5 K at 0.15-0.25 m and <2 K beyond
+            # (Yang, Li et al. 2017, three CSG walls at Jinzhong, Shanxi).
+            "wall_area_to_floor": 0.45,  # ~3.3 m wall over a 7.5 m span
+            "wall_surface_j_m2k": 64000.0,  # the sunlit 0.04 m
+            "wall_core_j_m2k": 400000.0,  # 0.04-0.3 m: the storage layer
+            "wall_air_w_m2k": 9.0,  # natural convection ~4 plus long-wave to crop and film ~5
+            "wall_conduction_w_m2k": 5.5,  # k / 0.145 m between the layers' centres
+            "wall_out_w_m2k": 0.4,  # through the outer insulation (EPS board or thick earth)
+            # A tight film house: in the cold north the CSG runs its winter
+            # nearly unvented, inside air ~still (Luo X., Tong G. et al. 2019,
+            # Shenyang); film seams, end-wall door and the quilt's edges.
+            "leakage_ach": 0.3,
+            "leakage_ach_per_m_s": 0.1,
             "vent_area_to_floor": 0.06 if house.vents else 0.0,  # top and bottom vent strips
             "vent_stack_height_m": 2.0,
         }
         if house.screen:
-            solar["screen_energy_saving"] = 0.7  # quilt: 60-80 % less loss through the film
-            solar["screen_leakage_cut"] = 0.0  # the quilt lies outside the film: leaks stay
+            # Quilt over the film: ~3-4 cm of needle felt or cotton (k ~0.04
+            # W/mK) in a waterproof skin, R ~0.9, with the film, the air gap and
+            # the two surfaces U ~0.65 W/m2K against the bare film's 6.5.  A
+            # 1000 g/m2 felt quilt keeps the night minimum ~19 K above the
+            # outside (maker data), the design rule 20-25 K (see above).
+            solar["screen_energy_saving"] = 0.9
+            solar["screen_leakage_cut"] = 0.5  # it covers the film's seams and takes the wind off the roof
             solar["screen_light_loss"] = 1.0  # opaque
             solar["screen_travel_s"] = 300.0
         common.update(solar)
@@ -165,9 +240,9 @@ class Energy:
     """Running totals, J per m2 floor."""
 
     def __init__(self):
-        self.solar_j = 0.0  # absorbed inside, air and mass
+        self.solar_j = 0.0  # absorbed inside: air, floor and wall
         self.heat_pump_j = 0.0  # into the heating water through the mixing valve
-        self.cover_j = 0.0  # out through cover, walls
+        self.cover_j = 0.0  # out through cover and walls
         self.ventilation_j = 0.0  # out with leakage and vent air
         self.soil_j = 0.0  # out to deep soil
         self.transpiration_j = 0.0  # sensible heat turned latent by the crop
@@ -189,14 +264,25 @@ class Greenhouse:
         air_c: float = 15.0,
         rh_pct: float = 80.0,
         mass_c: float | None = None,
-        deep_soil_c: float = 12.0,
+        deep_soil_c: float | None = None,
     ):
         p = self.params = params
         self.air_c = air_c
         self.mass_c: float = air_c if mass_c is None else mass_c
+        # The north wall, where there is one: surface and storage layer start
+        # with the floor.  Per m2 floor: capacities and conductances.
+        self.wall_c: float = self.mass_c
+        self.wall_core_c: float = self.mass_c
+        area = p.wall_area_to_floor
+        self.has_wall = area > 0.0
+        self._wall_j_m2k = area * p.wall_surface_j_m2k
+        self._wall_core_j_m2k = area * p.wall_core_j_m2k
+        self._wall_air_w_k = area * p.wall_air_w_m2k
+        self._wall_conduction_w_k = area * p.wall_conduction_w_m2k
+        self._wall_out_w_k = area * p.wall_out_w_m2k
         self.water_c = air_c
         self.vapour_kg_m3 = vapour_conc_kg_m3(sat_vap_pres_pa(air_c) * rh_pct / 100.0, air_c)
-        self.deep_soil_c = deep_soil_c
+        self.deep_soil_c: float = p.deep_soil_c if deep_soil_c is None else deep_soil_c
         self.air_j_m2k = AIR_VOLUMETRIC_HEAT_J_M3K * p.height_m + p.quick_mass_j_m2k
         self.water_j_m2k = p.water_l_m2 * WATER_HEAT_J_KGK
         # Share of radiation the canopy intercepts (Beer's law, k = 0.7) times a.
@@ -239,11 +325,14 @@ class Greenhouse:
         return self._rh
 
     def stored_heat_j(self):
-        return (
+        stored_j = (
             self.air_j_m2k * self.air_c
             + self.params.mass_j_m2k * self.mass_c
             + self.water_j_m2k * self.water_c
         )
+        if self.has_wall:
+            stored_j += self._wall_j_m2k * self.wall_c + self._wall_core_j_m2k * self.wall_core_c
+        return stored_j
 
     def step(
         self,
@@ -280,7 +369,7 @@ class Greenhouse:
 
         # Radiation absorbed inside.
         solar_w = global_w_m2 * p.tilt_gain * p.transmission * (1.0 - p.screen_light_loss * screen)
-        solar_air_w = solar_w * (1.0 - p.solar_to_mass)
+        solar_air_w = solar_w * (1.0 - p.solar_to_mass - p.solar_to_wall)
         solar_mass_w = solar_w * p.solar_to_mass
 
         # Cover and ventilation losses.
@@ -306,7 +395,9 @@ class Greenhouse:
         sat_air = sat_vapour_conc_kg_m3(air_c)
         vpd_kpa = max(0.0, (sat_air - self.vapour_kg_m3) * 461.5 * (air_c + KELVIN)) / 1000.0
         stomata = (solar_w + p.stomata_dark_w_m2) / (solar_w + p.stomata_half_w_m2)
-        transp_w = self._transp_radiation * solar_w + (p.transp_vpd_w_m2kpa * vpd_kpa * stomata)
+        transp_w = self._transp_radiation * solar_w * (1.0 - p.solar_to_wall) + (
+            p.transp_vpd_w_m2kpa * vpd_kpa * stomata
+        )
         transp_kg_s = transp_w / LATENT_HEAT_J_KG
 
         # Fog: sprayed water evaporates in dry air (sensible heat turned latent);
@@ -374,12 +465,35 @@ class Greenhouse:
 
         mass_w = p.mass_w_m2k * (self.mass_c - air_c)
         soil_w = p.soil_w_m2k * (self.mass_c - self.deep_soil_c)
+        # North wall: the sun on its surface, the surface to the air and into
+        # the storage layer, the storage layer out through the insulation.
+        wall_w = 0.0
+        if self.has_wall:
+            wall_c = self.wall_c
+            wall_w = self._wall_air_w_k * (wall_c - air_c)
+            conduction_w = self._wall_conduction_w_k * (wall_c - self.wall_core_c)
+            wall_out_w = self._wall_out_w_k * (self.wall_core_c - out_c)
+            self.wall_c = (
+                wall_c + dt_s * (solar_w * p.solar_to_wall - wall_w - conduction_w) / self._wall_j_m2k
+            )
+            self.wall_core_c += dt_s * (conduction_w - wall_out_w) / self._wall_core_j_m2k
+            e.cover_j += wall_out_w * dt_s
 
         # Integrate.
         self.air_c = (
             air_c
             + dt_s
-            * (solar_air_w + emitter_w + mass_w - cover_w - ventilation_w - transp_w - cool_w - fog_w)
+            * (
+                solar_air_w
+                + emitter_w
+                + mass_w
+                + wall_w
+                - cover_w
+                - ventilation_w
+                - transp_w
+                - cool_w
+                - fog_w
+            )
             / self.air_j_m2k
         )
         if self.ideal_band is not None:

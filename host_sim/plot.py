@@ -1,5 +1,7 @@
 """Plots of simulation runs (matplotlib, written to PNG)."""
 
+import math
+
 import matplotlib
 
 matplotlib.use("Agg")  # files only: no display here or on CI
@@ -28,6 +30,12 @@ def plot_runs(results, path, title):
         temp.plot(s["t_h"], s["air_c"], label=f"air, {result.controller}", **style)
         if single:
             temp.plot(s["t_h"], s["supply_c"], color="tab:orange", lw=0.8, label="supply water")
+            if not all(math.isnan(c) for c in s["wall_c"]):  # a solar greenhouse's north wall
+                temp.plot(s["t_h"], s["wall_c"], color="tab:brown", lw=0.8, label="north wall surface")
+                temp.plot(
+                    s["t_h"], s["wall_core_c"], color="tab:brown", lw=0.8, ls="--", label="wall storage layer"
+                )
+                temp.plot(s["t_h"], s["floor_c"], color="tab:olive", lw=0.8, label="floor")
         humid.plot(s["t_h"], s["rh_pct"], color=colour, lw=1, label=f"RH, {result.controller}")
         act.plot(
             s["t_h"], s["heat_valve_pct"], color=colour, lw=1, label=f"heating valve, {result.controller}"

@@ -34,8 +34,9 @@ RECORD_EVERY_S = 300  # series for plots and CSV: one row per 5 minutes
 SERIES_KEYS = (
     "t_h", "outdoor_c", "radiation_w_m2", "air_c", "heat_sp_c", "vent_sp_c", "rh_pct", "vpd_kpa", "supply_c",
     "heat_valve_pct", "cool_valve_pct", "fog_pct", "vent_pct", "screen_pct",
-    "heat_w_m2", "cool_w_m2", "elec_w_m2",
+    "heat_w_m2", "cool_w_m2", "elec_w_m2", "floor_c", "wall_c", "wall_core_c",
 )  # fmt: skip
+NAN = float("nan")
 
 
 @dataclass
@@ -235,7 +236,8 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
                 tally.vpd_kpa, plant.water_c,
                 plant.heat_valve.position * 100, plant.cool_valve.position * 100, plant.fog_pct,
                 plant.vent.position * 100, plant.screen.position * 100,
-                plant.heat_w_m2, plant.cool_w_m2, plant.elec_w_m2,
+                plant.heat_w_m2, plant.cool_w_m2, plant.elec_w_m2, plant.mass_c,
+                plant.wall_c if plant.has_wall else NAN, plant.wall_core_c if plant.has_wall else NAN,
             )  # fmt: skip
             for key, value in zip(SERIES_KEYS, row, strict=True):
                 series[key].append(value)
