@@ -47,13 +47,15 @@ def temp_c(raw):
 
 
 class Sensirion(Fault):
+    """A family sets WAIT_MS, MEASURE, SOFT_RESET (its commands) and _rh()."""
+
     WAIT_MS = 20  # the longest measurement; subclasses set theirs
 
-    def __init__(self, i2c, address, measure_cmd):
+    def __init__(self, i2c, address):
         super().__init__()
         self.i2c = i2c
         self.address = address
-        self._measure = measure_cmd
+        self._measure = self.MEASURE
         self._buf = bytearray(6)  # T, CRC, RH, CRC: filled in place
         self._state = _IDLE
         self.temp_c = None
@@ -107,6 +109,10 @@ class Sensirion(Fault):
 
     def _rh(self, raw):
         raise NotImplementedError
+
+    def reset(self):
+        """Soft reset; True when sent (the sensor is ready about 1.5 ms later)."""
+        return self._command(self.SOFT_RESET)
 
     def _command(self, cmd):
         """Writes a command; True when sent."""

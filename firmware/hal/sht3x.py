@@ -25,12 +25,12 @@ def rh_pct(raw):
 class SHT3x(Sensirion):
     WAIT_MS = 16  # the measurement takes 15 ms at most
 
+    MEASURE = _MEASURE_HIGH
+    SOFT_RESET = _SOFT_RESET
+
     def __init__(self, i2c, address=ADDRESS):
-        super().__init__(i2c, address, _MEASURE_HIGH)
+        super().__init__(i2c, address)
 
     def _rh(self, raw):
         return rh_pct(raw)
 
-    def reset(self):
-        """Soft reset; True when sent.  The sensor is ready 1.5 ms later."""
-        return self._command(_SOFT_RESET)

@@ -34,15 +34,14 @@ def rh_pct(raw):
 class SHT4x(Sensirion):
     WAIT_MS = 10  # the measurement takes 8.3 ms at most
 
+    MEASURE = _MEASURE_HIGH
+    SOFT_RESET = _SOFT_RESET
+
     def __init__(self, i2c, address=ADDRESS):
-        super().__init__(i2c, address, _MEASURE_HIGH)
+        super().__init__(i2c, address)
 
     def _rh(self, raw):
         return rh_pct(raw)
-
-    def reset(self):
-        """Soft reset; True when sent.  The sensor is ready 1 ms later."""
-        return self._command(_SOFT_RESET)
 
     def serial(self):
         """The sensor's 32-bit serial number, for commissioning (blocks
