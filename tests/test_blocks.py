@@ -227,6 +227,23 @@ def test_three_point_first_sync_drives_closed_for_travel_plus_overrun():
     assert closed_ms == 66000 and valve.synced and valve.position == 0
 
 
+def test_three_point_position_lost_is_synced_closed_again_then_followed():
+    valve = ThreePointValve(60000, overrun_ms=6000, min_pulse_ms=0, deadband=0)
+    for _ in range(120):  # sync (66 s), then open half way (30 s)
+        valve.update(50000, 1000)
+    assert valve.synced and valve.position == 50000
+    valve.lost()  # a relay failed: the valve may be anywhere
+    assert not valve.synced
+    closed_ms = 0
+    while valve.update(50000, 1000) == CLOSE:
+        closed_ms += 1000
+    assert closed_ms == 66000 and valve.synced  # a full travel and the overrun, as at power-up
+    opened_ms = 0
+    while valve.update(50000, 1000) == OPEN:
+        opened_ms += 1000
+    assert opened_ms == 30000 and valve.position == 50000
+
+
 def test_three_point_minimum_pulse():
     valve = ThreePointValve(100000, min_pulse_ms=2000, deadband=0)
     while not valve.synced:

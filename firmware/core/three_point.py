@@ -69,6 +69,15 @@ class ThreePointValve:
             return self._set(CLOSE)
         return STOP
 
+    def lost(self):
+        """The position is unknown (a relay write failed, or the relays were
+        driven without this block): drive closed for a full travel plus
+        overrun, as at power-up, then go on."""
+        self.position_ms = self.travel_ms
+        self.synced = False
+        self._end = CLOSE
+        self._end_ms = 0
+
     def _account(self, dt_ms):
         command = self.command
         if command == STOP:

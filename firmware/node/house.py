@@ -4,7 +4,8 @@
 #
 #   {"crop": "rose", "day_c": 21.0, "night_c": 19.0, "vent_offset_k": 4.0,
 #    "supply_max_c": 45.0, "vents": true, "fan_coils": true, "screen": true,
-#    "screen_open_w_m2": 50, "reverse": false, "fog": false, "air_sensors": 1}
+#    "screen_open_w_m2": 50, "reverse": false, "fog": false, "air_sensors": 1,
+#    "latitude": 39.4, "longitude": 112.4, "period_s": 10}
 #
 # Every key but "crop" is optional (defaults below).  The season's setpoints
 # (day_c, night_c, vent_offset_k) are the grower's; the rest of the crop
@@ -16,7 +17,11 @@ from core.crops import PROFILES
 
 SETPOINTS = (("day_c", "heat_day_c"), ("night_c", "heat_night_c"), ("vent_offset_k", "vent_offset_k"))
 SWITCHES = ("vents", "fan_coils", "screen", "reverse", "fog")
+# Where the house is and how often it is controlled: for the ESP32 HAL
+# (solar time and sunrise from the RTC); the simulator's frames carry both.
+SITE = (("latitude", -66, 66), ("longitude", -180, 180), ("period_s", 1, 600))
 KEYS = ("crop", "supply_max_c", "screen_open_w_m2", "air_sensors") + SWITCHES + tuple(k for k, _ in SETPOINTS)
+KEYS += tuple(k for k, _, _ in SITE)
 
 
 def _number(house, key, low, high):
@@ -44,6 +49,9 @@ def make_climate(house):
     for key in SWITCHES:
         if key in house and house[key] not in (True, False):
             raise ValueError("house.%s must be true or false, got %r" % (key, house[key]))
+    for key, low, high in SITE:
+        if key in house:
+            _number(house, key, low, high)
     supply_max_c = None
     if "supply_max_c" in house:
         supply_max_c = int(round(_number(house, "supply_max_c", 25, 80) * 1000))

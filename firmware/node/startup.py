@@ -67,18 +67,45 @@ def sim_hal():
     return SimHal(asyncio.StreamReader(frames), answers, flush=False), True
 
 
-def start(board, house_path="house.json", config_path="config.json"):
+ESP_CHIPS = ("esp32", "esp32s3")
+WDT_MIN_MS = 30000  # the watchdog's timeout: three control periods, at least this
+
+
+def esp_hal(board, house, log, hw=None):
+    """The ESP32 HAL from the board file, and the watchdog (started last: a
+    slow boot does not trip it).  Once started it cannot be stopped.  hw:
+    Esp32Hal's hardware arguments (machine, onewire, ds18x20, clock, ...),
+    the real modules when None."""
+    from hal.esp32 import Esp32Hal
+
+    if hw is None:
+        import ds18x20
+        import machine
+        import onewire
+
+        hw = {"machine": machine, "onewire": onewire, "ds18x20": ds18x20}
+    hal = Esp32Hal(board, house, log=log, **hw)
+    wdt = hw["machine"].WDT(timeout=max(WDT_MIN_MS, 3 * hal.period_ms))
+    return hal, wdt
+
+
+def start(board, house_path="house.json", config_path="config.json", hw=None):
     """The node, ready to run: (node, gh), gh None without a REPL.  board:
-    board.json's contents, dropped once the HAL is built (heap)."""
+    board.json's contents, dropped once the HAL is built (heap); hw: the
+    ESP32 HAL's hardware, for tests (esp_hal)."""
     log = Log()
     chip, name = board.get("chip"), board.get("board")
+    house = read_json(house_path)
+    wdt = None
     if chip == "unix":
         hal, wants_repl = sim_hal()
         clock = hal.clock
+    elif chip in ESP_CHIPS:
+        hal, wdt = esp_hal(board, house, log, hw)
+        clock, wants_repl = hal.clock, True
     else:
-        raise OSError("no HAL for chip %r yet" % chip)
+        raise OSError("no HAL for chip %r (board.json: %s)" % (chip, ", ".join(("unix",) + ESP_CHIPS)))
     board.clear()  # the HAL has what it needs: the rest is heap the Climate wants
-    house = read_json(house_path)
     store = Store(config_path)
     values, problems = store.load()
     gc.collect()  # the files' text and parse: the Climate needs the room in one piece
@@ -91,7 +118,7 @@ def start(board, house_path="house.json", config_path="config.json"):
         log.line("config: " + problem)
     gc.collect()
     log.line("boot: %s, board %s, reset: %s" % (house.get("crop"), name, reset_cause()))
-    node = Node(climate, hal, clock, log=log)
+    node = Node(climate, hal, clock, log=log, wdt=wdt)
     gh = None
     if wants_repl:  # (imported only then: the sim's lockstep runs need the heap)
         from node.tuning import Gh
@@ -105,6 +132,13 @@ async def run(node, gh):
         from node.repl import repl
 
         asyncio.create_task(repl({"gh": gh, "node": node}))
+    drive = getattr(node.hal, "drive", None)
+    if drive is not None:  # three-point valves and slow PWM, between ticks
+        asyncio.create_task(drive())
+    if getattr(node.hal, "set_utc", None) is not None:
+        from node.net import keep_time
+
+        asyncio.create_task(keep_time(node.log))
     await node.run()
 
 
@@ -118,4 +152,10 @@ def main():
         return
     node, gh = start(board)
     del board
-    asyncio.run(run(node, gh))
+    try:
+        asyncio.run(run(node, gh))
+    except KeyboardInterrupt:  # Ctrl-C at the REPL: control stops, outputs go safe
+        node.hal.safe()
+        if node.wdt is not None:
+            print("control stopped: the watchdog restarts the node within %d s;" % (WDT_MIN_MS // 1000))
+            print("to stay at the REPL, create the file %r and reset" % SAFE_BOOT_FLAG)

@@ -8,6 +8,7 @@
 #   gh.save() / gh.revert()   keep the settings on flash / back to the saved ones
 #   gh.help() / gh.help("air")   every setting: value, unit, range, meaning
 #   gh.manual("vent", 30) / gh.auto()   hold an output by hand / hand it back
+#   gh.clock("2026-11-25 06:30")  set the RTC (UTC) where there is no NTP
 #
 # Control keeps running while you type: the REPL is an asyncio task.
 
@@ -90,6 +91,18 @@ class Gh:
         else:
             self.node.manual.pop(output, None)
 
+    def clock(self, utc=None):
+        """Sets the node's RTC by hand, where there is no NTP (wifi.json):
+        gh.clock("2026-11-25 06:30") in UTC.  The time of day the control
+        uses is solar time at the house's longitude, from the RTC."""
+        set_utc = getattr(self.node.hal, "set_utc", None)
+        if set_utc is None:
+            raise ValueError("this board has no RTC: its clock is the simulator's")
+        if utc is None:
+            raise ValueError('gh.clock takes the UTC time, "YYYY-MM-DD HH:MM[:SS]"')
+        set_utc(*parse_utc(utc))
+        return "RTC set to %s UTC" % utc
+
     def status(self):
         node = self.node
         climate = node.climate
@@ -104,10 +117,34 @@ class Gh:
             lines.append("heat pump: %s%s" % ("on" if out.heat_pump_on else "off",
                                                " (cooling)" if out.heat_pump_cooling else ""))  # fmt: skip
             lines.append("alarms: " + (", ".join(climate.alarm_names(out.alarms)) or "none"))
+        faults = getattr(node.hal, "faults", None)
+        if faults is not None:
+            found = faults()
+            shown = ", ".join("%s %d x %s" % (role, found[role][0], found[role][1]) for role in found)
+            lines.append("drivers: " + (shown or "no errors"))
         if node.manual:
             lines.append("manual: " + ", ".join("%s=%s" % (k, node.manual[k]) for k in node.manual))
         for line in lines:
             print(line)
+
+
+def parse_utc(text):
+    """"YYYY-MM-DD HH:MM[:SS]" -> (year, month, day, hour, minute, second);
+    a ValueError that shows the format otherwise."""
+    try:
+        date, time = text.strip().split(" ")
+        year, month, day = [int(x) for x in date.split("-")]
+        hms = [int(x) for x in time.split(":")]
+        if len(hms) == 2:
+            hms.append(0)
+        hour, minute, second = hms
+    except (ValueError, AttributeError):
+        raise ValueError('UTC time must be "YYYY-MM-DD HH:MM[:SS]", got %r' % (text,)) from None
+    fields = ((year, 2025, 2099), (month, 1, 12), (day, 1, 31))
+    fields += ((hour, 0, 23), (minute, 0, 59), (second, 0, 59))
+    if not all(low <= value <= high for value, low, high in fields):
+        raise ValueError('UTC time must be "YYYY-MM-DD HH:MM[:SS]" from 2025 on, got %r' % (text,))
+    return year, month, day, hour, minute, second
 
 
 def _shown(name, value, scale, unit):
