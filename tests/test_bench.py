@@ -40,4 +40,5 @@ def test_bench_reports_the_figures(tmp_path):
     assert figures["sim_year_pure_s"] > 0 and figures["sim_native"] is True  # make builds the compiled path
     # The node under MicroPython (issue 6): sizes, least heap, no heap lost from day to day.
     assert 10 < figures["firmware_mpy_kb"] < 200 and 48 < figures["heap_min_kb"] <= 128
+    assert figures["heap_min_kb"] < figures["esp32_heap_min_kb"] <= 256  # the REPL, the drivers
     assert figures["heap_growth_bytes"] == 0 and figures["sil_day_s"] > 0

@@ -9,11 +9,13 @@ import math
 import os
 import subprocess
 
-import mp_esp32
 import pandas as pd
 import pytest
 from pvlib import solarposition
 
+import fake_esp32
+import mp_esp32
+from hal.esp32 import Esp32Hal
 from host_sim import weather
 from micropython_runner import FIRMWARE, MICROPYTHON, TESTS
 from node import sun
@@ -76,12 +78,12 @@ def test_ticks_come_every_period_across_the_ticks_wrap_in_solar_time(traces):
     assert all(b["tod"] - a["tod"] == 10000 for a, b in zip(run, run[1:], strict=False))
     # The first tick: 0.75 s (the DS18B20 conversion) after UTC_START_S, in
     # apparent solar time at the house's longitude (pvlib's hour angle).
-    utc = pd.DatetimeIndex([pd.Timestamp(mp_esp32.UTC_START_S, unit="s", tz="UTC")])
+    utc = pd.DatetimeIndex([pd.Timestamp(fake_esp32.UTC_START_S, unit="s", tz="UTC")])
     day_of_year = utc.day_of_year[0]
     eot_min = solarposition.equation_of_time_spencer71(day_of_year)
-    hour_angle = solarposition.hour_angle(utc, mp_esp32.HOUSE["longitude"], eot_min)[0]
+    hour_angle = solarposition.hour_angle(utc, fake_esp32.HOUSE["longitude"], eot_min)[0]
     assert abs(run[0]["tod"] - (12 + hour_angle / 15) * 3600000) <= 2000
-    sunrise_h, sunset_h = weather.sunrise_sunset_h(mp_esp32.HOUSE["latitude"], day_of_year)
+    sunrise_h, sunset_h = weather.sunrise_sunset_h(fake_esp32.HOUSE["latitude"], day_of_year)
     assert run[0]["day"] == [round(sunrise_h * 3600) * 1000, round(sunset_h * 3600) * 1000]
     assert all(tick["day"] is None for tick in run[1:])  # set once a day
 
@@ -124,7 +126,7 @@ def test_safe_closes_the_vent_shuts_valves_and_switches_relays_off(traces):
 
 def test_fog_relay_keeps_its_duty_through_slow_pwm(traces):
     fog = traces[0]["scenarios"]["fog"]
-    assert abs(fog["on_ms"] - 30000) <= 2 * mp_esp32.DRIVE_MS  # 25 % of 120 s
+    assert abs(fog["on_ms"] - 30000) <= 2 * fake_esp32.DRIVE_MS  # 25 % of 120 s
     assert fog["after_safe_level"] == 1
 
 
@@ -166,15 +168,15 @@ def test_gh_status_shows_driver_errors(tmp_path, capsys, monkeypatch):
         here = os.getcwd()
         os.chdir(tmp_path)
         try:
-            mp_esp32.HW = mp_esp32.Hardware()
-            (tmp_path / "house.json").write_text(json.dumps(mp_esp32.HOUSE))
-            sleeper = mp_esp32.Sleeper()
+            fake_esp32.reset()
+            (tmp_path / "house.json").write_text(json.dumps(fake_esp32.HOUSE))
+            sleeper = fake_esp32.Sleeper()
             from node import startup
 
-            node, gh = startup.start(json.loads(json.dumps(board)), hw=mp_esp32.hardware(sleeper))
+            node, gh = startup.start(json.loads(json.dumps(board)), hw=fake_esp32.hardware(sleeper))
             sleeper.hal = node.hal
-            mp_esp32.fit_sensors(board)
-            mp_esp32.HW.i2c[0].fail = True  # the air sensor's bus
+            fake_esp32.fit_sensors(board)
+            fake_esp32.HW.i2c[0].fail = True  # the air sensor's bus
             await mp_esp32.ticks(node, board, 2)
             capsys.readouterr()
             gh.status()
@@ -188,11 +190,11 @@ def test_gh_status_shows_driver_errors(tmp_path, capsys, monkeypatch):
 
 def test_the_s3_board_builds_every_part_it_drives(tmp_path):
     board = commissioned("esp32-s3-devkitc")
-    mp_esp32.HW = mp_esp32.Hardware()
+    fake_esp32.reset()
     here = os.getcwd()
     os.chdir(tmp_path)
     try:
-        hal = mp_esp32.Esp32Hal(board, mp_esp32.HOUSE, log=None, **mp_esp32.hardware(mp_esp32.Sleeper()))
+        hal = Esp32Hal(board, fake_esp32.HOUSE, log=None, **fake_esp32.hardware(fake_esp32.Sleeper()))
     finally:
         os.chdir(here)
     assert hal.missing == []

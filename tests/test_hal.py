@@ -11,23 +11,11 @@ import math
 import sys
 from pathlib import Path
 
-import mp_hal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mp_hal import (
-    FakeADC,
-    FakeClock,
-    FakeDS18X20,
-    FakeI2C,
-    FakePin,
-    FakePWM,
-    Interlock,
-    scratchpad,
-    sensirion_reply,
-    word,
-)
 
+import mp_hal
 from core.fixed import FULL_SCALE
 from core.slow_pwm import SlowPWM
 from core.three_point import ThreePointValve as ThreePointBlock
@@ -41,6 +29,18 @@ from hal.sensirion import crc8, temp_c
 from hal.sht3x import SHT3x
 from hal.sht4x import SHT4x
 from micropython_runner import TESTS, run_json
+from mp_hal import (
+    FakeADC,
+    FakeClock,
+    FakeDS18X20,
+    FakeI2C,
+    FakePin,
+    FakePWM,
+    Interlock,
+    scratchpad,
+    sensirion_reply,
+    word,
+)
 
 RAWS = (0, 1, 0x3333, 0x6666, 0x8000, 0xCCCC, 0xFFFE, 0xFFFF)
 

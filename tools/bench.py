@@ -145,7 +145,8 @@ def main():
     figures.update(node)
     print(
         f"node: firmware {node['firmware_mpy_kb']:.1f} kB of .mpy; runs in a heap of "
-        f"{node['heap_min_kb']} kB or more (64-bit unix port); "
+        f"{node['heap_min_kb']} kB or more (64-bit unix port), an ESP32 node's boot and first hour "
+        f"with the REPL in {node['esp32_heap_min_kb']} kB; "
         f"free heap after day {node['heap_growth_days']} vs day 1: "
         f"{-node['heap_growth_bytes']:+d} B; a simulated day {node['sil_day_s']:.2f} s under MicroPython, "
         f"x{node['sil_day_ratio_to_cpython']:.1f} the CPython runtime's"
