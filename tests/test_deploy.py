@@ -34,10 +34,19 @@ def test_a_dry_run_lists_the_compiled_firmware_the_board_and_the_house(tmp_path)
     assert not any(name.endswith(".py") and name != "main.py" for name in files)  # compiled, as .mpy
     assert "hal/sim.mpy" not in files and "config.json" not in files  # the node's tuned settings stay
     assert all(size > 0 for size in files.values())
-    assert "mpremote connect /dev/ttyUSB0 fs cp" in result.stdout and "soft-reset" in result.stdout
+    would_run = [command.strip() for command in result.stdout.split("would run: ")[1:]]
+    # Safe boot first (no watchdog while the files go over), then one connection copies all.
+    assert would_run[0].endswith("""connect /dev/ttyUSB0 exec 'open("safe_boot", "w").close()'""")
+    assert would_run[1].endswith("connect /dev/ttyUSB0 reset") and would_run[3] == would_run[1]
+    copy = would_run[2]
+    assert copy.count("+ fs cp ") == len(files) and copy.endswith("+ fs rm :safe_boot")
+    assert ":core/climate.mpy" in copy and ":board.json" in copy
     config = tmp_path / "config.json"
     config.write_text('{"version": 1, "air.day_c": 21}')
     assert "config.json" in listed(dry_run("--board", "esp32-devkitc", "--config", str(config)).stdout)
+    wifi = tmp_path / "wifi.json"
+    wifi.write_text('{"ssid": "greenhouse", "password": "secret"}')
+    assert "wifi.json" in listed(dry_run("--board", "esp32-devkitc", "--wifi", str(wifi)).stdout)
 
 
 def test_an_unknown_board_is_refused_naming_the_known_ones():

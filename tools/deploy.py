@@ -1,14 +1,16 @@
 """Put the firmware on a node with mpremote.
 
     python -m tools.deploy --board esp32-devkitc [--port PORT] [--house FILE]
-                           [--config FILE] [--dry-run]
+                           [--config FILE] [--wifi FILE] [--dry-run]
     python -m tools.deploy --package-json      # rewrite package.json (mip)
 
 Compiles firmware/ with mpy-cross (the node then needs no heap to compile),
 stages what the node gets (the .mpy modules, main.py, the board file as
 board.json, the house file as house.json, and config.json only when --config
 is given: a deploy never overwrites the settings tuned on the node), checks
-the board file, and copies it all with `mpremote connect PORT fs cp`.
+the board file, and copies it all with `mpremote connect PORT fs cp` while
+the node is held in safe boot (mpremote_commands says why).  --wifi adds
+wifi.json (the node then sets its clock by NTP).
 --dry-run lists the files with their sizes and the mpremote commands, and
 touches no hardware.  The firmware needs no micropython-lib package: asyncio
 is built into MicroPython, and onewire and ds18x20 are frozen into the ESP32
@@ -36,7 +38,7 @@ DEFAULT_HOUSE = {"crop": "rose"}  # a first flash; write the real house file at 
 SIM_ONLY = ("hal/sim.mpy",)  # the simulator's HAL: not for a real board
 
 
-def stage(board_name, house_path, config_path, out):
+def stage(board_name, house_path, config_path, out, wifi_path=None):
     """Fills out with what the node gets; returns the list of relative paths."""
     board_file = REPO / "boards" / f"{board_name}.json"
     if not board_file.exists():
@@ -59,19 +61,32 @@ def stage(board_name, house_path, config_path, out):
     (out / "house.json").write_text(json.dumps(house))
     if config_path:
         (out / "config.json").write_text(Path(config_path).read_text())
+    if wifi_path:
+        (out / "wifi.json").write_text(Path(wifi_path).read_text())
     return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
 
 
+SAFE_BOOT_FLAG = "safe_boot"  # node/startup.py's: main is skipped while it exists
+
+
 def mpremote_commands(port, staged, files):
-    """The mpremote command lines that copy the staged files onto the node."""
+    """The mpremote command lines that copy the staged files onto the node.
+
+    A running node has its watchdog started, and mpremote's Ctrl-C stops the
+    control loop that feeds it: the node would reset within 30 s, part way
+    through the copy (and a soft reset does not stop an ESP32's watchdog).
+    So the node is first put in safe boot (the flag file, then a hard
+    reset: no main, no watchdog), the files go over in one connection, and
+    the flag is removed and the node reset to run the new firmware."""
     base = [str(MPREMOTE), "connect", port]
     folders = sorted({str(Path(f).parent) for f in files if "/" in f})
     make_dirs = "import os\n" + "".join(f"try: os.mkdir({d!r})\nexcept OSError: pass\n" for d in folders)
-    commands = [base + ["exec", make_dirs]]
+    flag = f'open("{SAFE_BOOT_FLAG}", "w").close()'
+    copy = base + ["exec", make_dirs]
     for relative in files:
-        commands.append(base + ["fs", "cp", str(staged / relative), f":{relative}"])
-    commands.append(base + ["soft-reset"])
-    return commands
+        copy += ["+", "fs", "cp", str(staged / relative), f":{relative}"]
+    copy += ["+", "fs", "rm", f":{SAFE_BOOT_FLAG}"]
+    return [base + ["exec", flag], base + ["reset"], copy, base + ["reset"]]
 
 
 def package_json():
@@ -93,6 +108,7 @@ def main(argv=None):
     parser.add_argument("--port", default="auto", help="serial port (mpremote's default: the first found)")
     parser.add_argument("--house", help="the house file (default: a rose house with everything fitted)")
     parser.add_argument("--config", help="settings to install as config.json (default: keep the node's)")
+    parser.add_argument("--wifi", help='wifi.json for NTP time: {"ssid": ..., "password": ...}')
     parser.add_argument("--dry-run", action="store_true", help="list what would be copied; no hardware")
     parser.add_argument("--package-json", action="store_true", help="rewrite package.json for mip")
     args = parser.parse_args(argv)
@@ -104,7 +120,7 @@ def main(argv=None):
         parser.error("--board is required (or --package-json)")
     with tempfile.TemporaryDirectory(prefix="deploy-") as tmp:
         staged = Path(tmp)
-        files = stage(args.board, args.house, args.config, staged)
+        files = stage(args.board, args.house, args.config, staged, args.wifi)
         total = 0
         for relative in files:
             size = (staged / relative).stat().st_size
