@@ -112,6 +112,8 @@ async def scenarios(board):
     out["faults"] = await ticks(node, board, 5, faults)
     out["driver_faults"] = sorted([role, n, why] for role, (n, why) in hal.faults().items())
     out["wdt_feeds"] = [node.wdt.feeds, node.ticks]
+    source_rom = board["sensors"]["source_return_c"]["rom"]
+    out["probe"] = [hal.scan(), hal.probe(source_rom), hal.probe("28" + "0" * 14)]
     # A tick whose HAL raises: outputs safe, the watchdog not fed.
     feeds = node.wdt.feeds
     hal.wanted["vent"] = 50000

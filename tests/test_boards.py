@@ -560,3 +560,14 @@ def test_cli_checks_the_sim_against_the_boards_given(tmp_path):
     result = run_cli(write(tmp_path, sim), REPO / "boards" / "esp32-s3-devkitc.json")
     assert result.returncode == 1
     assert "outputs.dose_acid: missing; esp32-s3-devkitc has it" in result.stdout
+
+
+def test_the_readme_wiring_table_is_the_devkitc_board_files():
+    table = boards.wiring(boards.load(REPO / "boards" / "esp32-devkitc.json"))
+    stale = "stale: python -m tools.boards --wiring boards/esp32-devkitc.json"
+    assert table in (REPO / "README.md").read_text(), stale
+    rows = table.splitlines()[2:]
+    used = {pin for pin, _, _ in boards.pin_uses(devkitc())}
+    assert [int(row.split("|")[1]) for row in rows] == sorted(used)  # every pin once, in order
+    assert "| 4 | 1-Wire water: DS18B20 supply_c, source_return_c" in table
+    assert "| 16 | vent: OPEN relay input (active low), 180 s travel |" in table

@@ -111,6 +111,8 @@ def test_failed_sensors_are_missing_counted_and_come_back(traces):
     assert found["air"] == (3, "bus")
     assert found["1-wire water"] == (2, "crc")
     assert found["radiation_w_m2"] == (1, "range")
+    roms, source_c, unknown = scenarios["probe"]  # commissioning: which probe is which
+    assert roms == {"water": sorted([SUPPLY_ROM, SOURCE_ROM])} and source_c == 12.5 and unknown is None
     feeds, ticks = scenarios["wdt_feeds"]
     assert feeds == ticks == len(scenarios["run"]) + len(faults)
 

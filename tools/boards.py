@@ -6,6 +6,7 @@ error at once, each naming the key or role and what is allowed, so a bad
 file is refused whole before any pin is driven.
 
     python -m tools.boards [FILE...]   # every boards/*.json without FILE; exit 1 on an error
+    python -m tools.boards --wiring FILE   # the wiring table, one row per pin
 
 The sim board (chip "unix") maps roles to simulator channels instead of pins,
 and must provide every role any other board does: coverage() checks that.
@@ -706,6 +707,64 @@ def _summary(board):
     )
 
 
+def wiring(board):
+    """The board's wiring as a Markdown table, one row per pin: what to
+    connect to it, and the board's note on the pin (README's DevKitC table)."""
+    rows = {}
+
+    def row(pin, text):
+        rows.setdefault(pin, []).append(text)
+
+    def optional(entry):
+        return " (optional)" if entry.get("optional") else ""
+
+    pulls = {"up": "internal pull-up", "down": "internal pull-down", "none": "external pull-up, 10 kOhm"}
+    row(board["safe_boot_pin"], "safe boot: a button to GND (held at reset)")
+    sensors = board["sensors"]
+    for name, bus in _entries(board, "i2c"):
+        devices = ", ".join(
+            "%s %s at %s%s" % (e["kind"].upper()[:4] + "x", role, e["address"], optional(e))
+            for role, e in sensors.items()
+            if e.get("bus") == name and e["kind"] in ("sht4x", "sht3x")
+        )
+        row(bus["sda"], "I2C %s SDA (%s; %d kHz)" % (name, devices, bus["freq_hz"] // 1000))
+        row(bus["scl"], "I2C %s SCL" % name)
+    for name, bus in _entries(board, "onewire"):
+        probes = ", ".join(r for r, e in sensors.items() if e.get("bus") == name and e["kind"] == "ds18b20")
+        row(bus["pin"], "1-Wire %s: DS18B20 %s (4.7 kOhm pull-up to 3.3 V)" % (name, probes))
+    for role, e in sensors.items():
+        kind = e["kind"]
+        if kind == "adc":
+            cal = e["calibration"]
+            volts = "-".join("%.2f V" % (uv / 1e6) for uv in cal["uv"])
+            low, high = cal["value"]
+            row(e["pin"], "%s: analogue %s = %s..%s (ADC %s)" % (role, volts, low, high, e["atten"]))
+        elif kind == "pulse":
+            row(e["pin"], "%s: pulse output%s (%s)" % (role, optional(e), pulls[e["pull"]]))
+        elif kind == "digital":
+            to = "to GND when true" if e.get("active_low") else "to 3.3 V when true"
+            row(e["pin"], "%s: contact %s (%s)" % (role, to, pulls[e["pull"]]))
+    for role, e in board["outputs"].items():
+        low = " (active low)" if e.get("active_low") else ""
+        kind = e["kind"]
+        if kind == "pwm":
+            row(e["pin"], "%s: PWM %d Hz into a PWM-to-0-10 V module" % (role, e["freq_hz"]))
+        elif kind == "three_point":
+            row(e["open_pin"], "%s: OPEN relay input%s, %d s travel" % (role, low, e["travel_s"]))
+            row(e["close_pin"], "%s: CLOSE relay input%s" % (role, low))
+        elif kind == "relay":
+            pwm = ", slow PWM over %d s" % e["period_s"] if "period_s" in e else ""
+            row(e["pin"], "%s: relay input%s%s" % (role, low, pwm))
+        else:
+            row(e["pin"], "%s: %s" % (role, kind))
+    notes = board.get("notes", {})
+    lines = ["| GPIO | connect | note |", "|---|---|---|"]
+    for pin in sorted(rows):
+        note = notes.get("gpio%d" % pin, "")
+        lines.append("| %d | %s | %s |" % (pin, "; ".join(rows[pin]), note))
+    return "\n".join(lines)
+
+
 def _shown(path):
     """path relative to the working directory where it lies below it."""
     try:
@@ -715,6 +774,12 @@ def _shown(path):
 
 
 def main(argv):
+    if argv[:1] == ["--wiring"]:  # python -m tools.boards --wiring FILE: the table for README
+        if len(argv) != 2:
+            print("usage: python -m tools.boards --wiring FILE")
+            return 2
+        print(wiring(load(argv[1])))
+        return 0
     paths = [Path(arg) for arg in argv] or sorted(BOARDS_DIR.glob("*.json"))
     boards = {}
     errors = {}
