@@ -155,10 +155,13 @@ def run(
     elif controller is None:
         controller = CONTROLLERS[controller_name](scenario)
     try:
-        return _run(scenario, controller_name, controller, weather, record, progress, oracle)
+        result = _run(scenario, controller_name, controller, weather, record, progress, oracle)
     finally:
-        if hasattr(controller, "close"):
-            controller.close()
+        node_log = controller.close() if hasattr(controller, "close") else None
+    refused = [line for line in (node_log or "").splitlines() if line.startswith("config:")]
+    if refused:  # the scenario's settings are checked on load: the node must take them all
+        raise RuntimeError("the node refused its settings:\n" + "\n".join(refused))
+    return result
 
 
 def _run(scenario, controller_name, controller, weather, record, progress, oracle):

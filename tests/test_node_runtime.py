@@ -106,6 +106,24 @@ def test_a_hal_failing_for_an_hour_never_stops_control_and_starves_the_watchdog(
     assert hal.written[-1] > 0  # 16 degC at night: heating again
 
 
+def test_the_telemetry_hook_sees_every_healthy_tick_and_its_faults_never_stop_control():
+    hal, log, wdt = FailingHal(fail_ticks=3), Lines(), CountingWdt()
+    node = Node(make_climate({"crop": "rose"}), hal, VirtualClock(), log=log, wdt=wdt)
+    seen = []
+
+    def publish(node, out):
+        seen.append(out.heat_valve)
+        if len(seen) % 2:
+            raise OSError(113, "EHOSTUNREACH")  # the broker is away
+
+    node.telemetry = publish
+    for k in range(10):
+        node.step(k * 10000, 10000)
+    assert len(seen) == 7 == node.ticks == wdt.feeds  # the 3 failed ticks publish nothing
+    assert node.telemetry_errors == 4 and hal.written == seen  # control and the outputs unaffected
+    assert sum("telemetry" in line for line in log.lines) == 4
+
+
 def test_a_missing_air_reading_is_the_cores_to_handle_not_a_fault():
     hal = FailingHal(fail_ticks=0)
     node = Node(make_climate({"crop": "rose"}), hal, VirtualClock())
@@ -157,6 +175,15 @@ def test_the_scenario_settings_reach_the_node_as_its_config_file():
     base = load_scenario("zichuan-rose-winter").replace(days=0.1)
     tuned = base.replace(settings=(("air.heat.kp", 8.0),))
     assert same_metrics(tuned) != same_metrics(base)
+
+
+def test_a_run_fails_when_the_node_refuses_the_scenario_settings():
+    # Each setting is in range (the scenario loads), but together they contradict:
+    # the node logs "config:" and would run on its defaults; the run must not pass.
+    scenario = load_scenario("zichuan-rose-winter").replace(days=0.01)
+    contradictory = scenario.replace(settings=(("hp.on_pct", 5.0), ("hp.off_pct", 15.0)))
+    with pytest.raises(RuntimeError, match="the node refused its settings:\n.*hp.off_pct"):
+        run(contradictory, "firmware", oracle=False, runtime="micropython")
 
 
 def test_the_repl_tunes_the_running_node_and_refuses_bad_input():

@@ -37,6 +37,11 @@ class Node:
         self.faults = 0
         self.started_ms = clock.ticks_ms()
         self.out = None  # the last tick's outputs
+        # The telemetry hook: telemetry(node, out) after each healthy tick
+        # (MQTT publishing plugs in here).  It must be quick; if it raises,
+        # it is logged and counted, and control goes on.
+        self.telemetry = None
+        self.telemetry_errors = 0
 
     def step(self, time_of_day_ms, dt_ms):
         """One control tick.  Never raises: a fault puts the outputs safe and
@@ -60,6 +65,13 @@ class Node:
         self.out = out
         if self.wdt is not None:
             self.wdt.feed()
+        if self.telemetry is not None:
+            try:
+                self.telemetry(self, out)
+            except Exception as error:
+                self.telemetry_errors += 1
+                if self.log is not None:
+                    self.log.error("telemetry", error)
         return out
 
     async def run(self):
