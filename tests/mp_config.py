@@ -48,7 +48,9 @@ def run(directory):
             apply(climate, values)
         except ValueError as e:
             out["refused"].append([str(e), current(climate) == now])
-    out["round_trip_fails"] = [k for k in keys() if to_core(k, to_units(k, climate.get(k))) != climate.get(k)]
+    out["round_trip_fails"] = [
+        k for k in keys() if climate.has(k) and to_core(k, to_units(k, climate.get(k))) != climate.get(k)
+    ]
     out["to_core"] = [
         to_core("air.day_c", 20.5),
         to_core("supply.ki", 0.003),

@@ -6,8 +6,9 @@
 import json
 
 from core.climate import Climate
-from core.crops import ROSE
+from core.crops import ROSE, WATER
 from core.settings import entries, keys
+from core.watering import Watering
 
 SCHEMA = tuple(entries())
 KEYS = tuple(keys())
@@ -22,7 +23,7 @@ def snapshot(climate):
 def run():
     results = []
     for key, _, low, high, _, _, _ in SCHEMA:
-        climate = Climate(ROSE)
+        climate = Climate(ROSE, water=Watering(WATER["rose"]))  # every setting applies
         before = snapshot(climate)
         for value in (low, high) + BAD_VALUES:
             try:
@@ -31,7 +32,7 @@ def run():
             except ValueError as error:
                 results.append([key, repr(value), str(error), snapshot(climate) == before])
             before = snapshot(climate)
-    for key in ("air.dya_c", "nothing", 5):
+    for key in ("air.dya_c", "nothing", 5, "irr.dose_ml_m2", "fert.ec.kp"):  # the last two: no irrigation
         try:
             Climate(ROSE).get(key)
         except ValueError as error:
@@ -40,4 +41,8 @@ def run():
 
 
 if __name__ == "__main__":
-    print(json.dumps(run()))
+    # A row at a time: the unix port fails to build one string this long (~60 kB).
+    print("[")
+    for i, row in enumerate(run()):
+        print(("," if i else "") + json.dumps(row))
+    print("]")

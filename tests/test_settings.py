@@ -7,9 +7,10 @@ import pytest
 import settings_trace
 
 from core.climate import QUILT_OPEN_W_M2, Climate
-from core.crops import PROFILES, ROSE
+from core.crops import PROFILES, ROSE, WATER
 from core.fixed import MILLI
 from core.settings import entries, keys
+from core.watering import Watering
 from micropython_runner import TESTS, run_json
 
 SCHEMA = tuple(entries())
@@ -21,7 +22,9 @@ STEP_MS = 10_000
 
 @pytest.mark.parametrize("crop", sorted(PROFILES))
 def test_every_default_lies_in_its_range(crop):
-    for climate in (Climate(PROFILES[crop]), Climate(PROFILES[crop], screen_open_w_m2=QUILT_OPEN_W_M2)):
+    profile, water = PROFILES[crop], Watering(WATER[crop])
+    quilt = Climate(profile, screen_open_w_m2=QUILT_OPEN_W_M2, water=water)
+    for climate in (Climate(profile, water=water), quilt):
         for key, _, low, high, scale, unit, meaning in SCHEMA:
             assert low <= climate.get(key) <= high, key
             assert scale > 0 and unit and meaning

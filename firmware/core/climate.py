@@ -27,7 +27,7 @@ from core.fixed import (
 from core.onoff import MinOnOff
 from core.pid import AUTO, MANUAL, PID, TRACK
 from core.plausible import Plausible
-from core.settings import CROP, GAIN, entry
+from core.settings import CROP, GAIN, WATER, entry
 from core.vapour import RH_FULL, deficit_pa, sat_pa
 
 MS_PER_S = const(1000)  # ramps are computed in seconds: muldiv's operands stay in range
@@ -250,7 +250,7 @@ class Outputs:
 class Climate:
     def __init__(
         self, profile, supply_max_c=None, vents=True, fan_coils=True, screen=True, reverse=False,
-        screen_open_w_m2=SCREEN_OPEN_W_M2, fog=False, air_sensors=1,
+        screen_open_w_m2=SCREEN_OPEN_W_M2, fog=False, air_sensors=1, water=None,
     ) -> None:  # fmt: skip
         # A copy: settings change this house's crop, not the shared profile.
         self.profile: dict[str, int] = dict(profile)
@@ -264,6 +264,10 @@ class Climate:
         self.screen_open_w_m2 = screen_open_w_m2
         self.inputs = Inputs()
         self.outputs = Outputs()
+        # Irrigation and fertigation (core/watering.py) where the house has
+        # them: here for their settings ("irr." and "fert." keys); the node
+        # ticks them.  None: the house has none (and their modules stay unloaded).
+        self.water = water
         # Air -> supply setpoint: 3 K of supply per K of air, Ti ~ 17 min (the water is slow).
         self.air_loop = PID(kp_m=3000, ki_m=3)
         # Supply -> mixing valve: 3 %/K, Ti 5 min, 0.1 K deadband (DS18B20 steps are 0.0625 K).
@@ -345,9 +349,18 @@ class Climate:
         if target.startswith(CROP):
             return self.profile[target[len(CROP) :]]
         if target.startswith(GAIN):
-            loop, gain = target[len(GAIN) :].split(".")
-            return getattr(getattr(self, loop), gain)
-        return getattr(self, target)
+            target = target[len(GAIN) :]
+        if self.water is None and target.startswith(WATER):
+            raise ValueError('%s: this house has no irrigation (house.json "irrigation")' % key)
+        owner, name = _owner(self, target)
+        return getattr(owner, name)
+
+    def has(self, key):
+        """Whether setting key applies to this house (irrigation's only where fitted)."""
+        target = entry(key)[1]
+        if target.startswith(GAIN):
+            target = target[len(GAIN) :]
+        return self.water is not None or not target.startswith(WATER)
 
     def set(self, key, value):
         _, target, low, high, scale, unit, _ = entry(key)
@@ -368,13 +381,13 @@ class Climate:
         if target.startswith(CROP):
             self.profile[target[len(CROP) :]] = value
         elif target.startswith(GAIN):
-            name, gain = target[len(GAIN) :].split(".")
-            loop = getattr(self, name)
+            loop, gain = _owner(self, target[len(GAIN) :])
             gains = {"kp_m": loop.kp_m, "ki_m": loop.ki_m, "kd_m": loop.kd_m}
             gains[gain] = value
             loop.set_gains(gains["kp_m"], gains["ki_m"], gains["kd_m"])  # bumpless
         else:
-            setattr(self, target, value)
+            owner, name = _owner(self, target)
+            setattr(owner, name, value)
 
     def _inconsistency(self):
         p = self.profile
@@ -386,6 +399,15 @@ class Climate:
             return "hp.off_pct must stay below hp.on_pct"
         if self.windy_m_s >= self.storm_m_s:
             return "vent.windy_m_s must stay below vent.storm_m_s"
+        if self.water is None:
+            return None
+        fert = self.water.fert
+        if fert.ec_high <= max(fert.ec_dark, fert.ec_bright):
+            return "fert.ec_high_ms_cm must stay above fert.ec_dark_ms_cm and fert.ec_bright_ms_cm"
+        if fert.ph_low >= fert.ph_target:
+            return "fert.ph_low must stay below fert.ph"
+        if fert.dark_w_m2 >= fert.bright_w_m2:
+            return "fert.dark_w_m2 must stay below fert.bright_w_m2"
         return None
 
     def set_day(self, sunrise_ms, sunset_ms):
@@ -758,3 +780,13 @@ class Climate:
 
     def alarm_names(self, alarms):
         return [code for bit, code, _ in ALARM_TEXT if alarms & bit]
+
+
+def _owner(obj, path):
+    """A settings target "a.b.name" -> (obj.a.b, "name")."""
+    dot = path.find(".")
+    while dot >= 0:
+        obj = getattr(obj, path[:dot])
+        path = path[dot + 1 :]
+        dot = path.find(".")
+    return obj, path

@@ -36,3 +36,23 @@ TOMATO = {
 }
 
 PROFILES = {"rose": ROSE, "tomato": TOMATO}
+
+# Root-zone profiles (core/fertigation.py, core/irrigation.py): supply EC in
+# uS/cm (milli-mS/cm), pH in milli-pH, drain fraction in per-mille.
+#   Sonneveld & Voogt, Plant Nutrition of Greenhouse Crops (2009), ch. 12-13,
+#   and De Kreij, Voogt & Baas, Nutrient solutions and water quality for
+#   soilless cultures (PBG Naaldwijk, brochure 196, 1999): rose in stone wool
+#   or coir on a supply EC of about 1.6-2.2 mS/cm, tomato 2.6-3.5 (the higher
+#   figures in dark weather); pH of the supply 5.5-6.0; drain 20-35 % of the
+#   water given, to keep the slab's EC from building up.  The hard limits
+#   (EC high, pH low) are what no recipe asks for: a dosing fault.
+WATER = {
+    "rose": {
+        "ec_dark_ms_cm": 2000, "ec_bright_ms_cm": 1600, "ph": 5800,
+        "ec_high_ms_cm": 3500, "ph_low": 4500, "drain_target_pm": 300,
+    },
+    "tomato": {
+        "ec_dark_ms_cm": 3200, "ec_bright_ms_cm": 2600, "ph": 5800,
+        "ec_high_ms_cm": 5000, "ph_low": 4500, "drain_target_pm": 300,
+    },
+}  # fmt: skip

@@ -54,8 +54,8 @@ def to_units(key, value):
 
 
 def current(climate):
-    """Every setting of climate, in units."""
-    return {key: to_units(key, climate.get(key)) for key in keys()}
+    """Every setting of climate that applies to its house, in units."""
+    return {key: to_units(key, climate.get(key)) for key in keys() if climate.has(key)}
 
 
 def apply(climate, values):

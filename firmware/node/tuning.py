@@ -67,7 +67,8 @@ class Gh:
         for key in keys():
             if key.startswith(group):
                 _, _, low, high, scale, unit, meaning = entry(key)
-                shown = (key, self.get(key), unit, low / scale, high / scale, meaning)
+                value = self.get(key) if self.node.climate.has(key) else "-"
+                shown = (key, value, unit, low / scale, high / scale, meaning)
                 print("%-26s %10s %-8s %g..%g  %s" % shown)
 
     def manual(self, output, value):

@@ -1,0 +1,212 @@
+# Fertigation: A and B stock (one duty for both pumps, equal ratio) and acid
+# dosed into the mine water on its way to the drippers, by PI control on the
+# EC and pH measured after the mixer, with a feed-forward from the recipe.
+#
+# The EC target falls with the light (bright days: the crop drinks more
+# water per gram of salt): ec_dark from the radiation below dark_w_m2 to
+# ec_bright above bright_w_m2, linear between, on the radiation averaged
+# over light_filter_ms.  The pH target is the crop's.
+#
+# Interlocks, checked before the PI and above whatever it says:
+#   - no dosing without proven water flow (the irrigation's flow_proven);
+#   - EC above ec_high or pH below ph_low, measured: every dosing pump off,
+#     the irrigation held, and the trip latched until acknowledge();
+#   - each dosing pump's on-time is limited per start and per day;
+#   - raw water at or above the EC target: ALARM_RAW_EC, no A/B (no loop
+#     chasing a target the stock cannot reach); acid dosing goes on;
+#   - an EC or pH reading missing, or repeated exactly for frozen_ms while
+#     water flows (a stuck probe), stops its dosing with an alarm; so does a
+#     dose held at its limit for saturated_ms (the reading does not answer).
+#
+# Scales: EC in uS/cm (milli-mS/cm), pH in milli-pH, duties 0..FULL_SCALE.
+
+from core.fixed import FULL_SCALE, clamp, const, muldiv
+from core.pid import AUTO, PID
+from core.plausible import Plausible
+
+ALARM_EC_HIGH = const(1)
+ALARM_PH_LOW = const(2)
+ALARM_EC_SENSOR = const(4)
+ALARM_PH_SENSOR = const(8)
+ALARM_RAW_EC = const(16)
+ALARM_AB_LIMIT = const(32)
+ALARM_ACID_LIMIT = const(64)
+ALARM_EC_NO_RESPONSE = const(128)
+ALARM_PH_NO_RESPONSE = const(256)
+TRIPS = ALARM_EC_HIGH | ALARM_PH_LOW  # latched: they need acknowledge()
+ALARM_TEXT = (
+    (ALARM_EC_HIGH, "ec_high", "supply EC above its limit: dosing and irrigation stopped, acknowledge"),
+    (ALARM_PH_LOW, "ph_low", "supply pH below its limit: dosing and irrigation stopped, acknowledge"),
+    (ALARM_EC_SENSOR, "ec_sensor", "EC reading missing or frozen: A/B dosing stopped"),
+    (ALARM_PH_SENSOR, "ph_sensor", "pH reading missing or frozen: acid dosing stopped"),
+    (ALARM_RAW_EC, "raw_ec_high", "raw water EC at or above the target: no A/B dosing"),
+    (ALARM_AB_LIMIT, "ab_limit", "A/B pumps reached their run-time limit: stopped"),
+    (ALARM_ACID_LIMIT, "acid_limit", "acid pump reached its run-time limit: stopped"),
+    (ALARM_EC_NO_RESPONSE, "ec_no_response", "A/B dose at its limit and the EC does not follow: stopped"),
+    (ALARM_PH_NO_RESPONSE, "ph_no_response", "acid dose at its limit and the pH does not follow: stopped"),
+)
+SATURATED = const(95000)  # a dose this high counts as held at the limit
+ON_MAX_MS = const(86400000)
+
+
+class Doser:
+    """One dosing channel: a PI loop with feed-forward, its on-time limits,
+    its sensor checks."""
+
+    def __init__(self, loop, sensor_alarm, limit_alarm, stuck_alarm, max_step):
+        self.loop = loop
+        self.sensor_alarm = sensor_alarm
+        self.limit_alarm = limit_alarm
+        self.stuck_alarm = stuck_alarm
+        self.check = Plausible(max_step)
+        self.duty = 0
+        self.start_on_ms = 0  # pump on-time this start (duty x time)
+        self.day_on_ms = 0
+        self.saturated_ms = 0
+        self.stuck = False  # latched for this start: no response to a full dose
+
+    def new_start(self):
+        self.start_on_ms = 0
+        self.saturated_ms = 0
+        self.stuck = False
+
+    def stop(self):
+        self.duty = 0
+        self.saturated_ms = 0
+        self.loop.set_track(0)
+
+    def dose(self, target, reading, ff, dt_ms, f):
+        """The duty for this step, and the alarms; reading already checked."""
+        if self.stuck:
+            self.stop()
+            return self.stuck_alarm
+        if self.start_on_ms >= f.max_start_on_ms or self.day_on_ms >= f.max_day_on_ms:
+            self.stop()
+            return self.limit_alarm
+        loop = self.loop
+        if loop.mode != AUTO:  # (re)starting: from the feed-forward, bumpless after
+            loop.set_track(clamp(ff, 0, FULL_SCALE))
+            duty = loop.update(target, reading, dt_ms, ff)
+            loop.set_auto()
+        else:
+            duty = loop.update(target, reading, dt_ms, ff)
+        if duty >= SATURATED:
+            self.saturated_ms = clamp(self.saturated_ms + dt_ms, 0, ON_MAX_MS)
+            if self.saturated_ms >= f.saturated_ms:
+                self.stuck = True
+                self.stop()
+                return self.stuck_alarm
+        else:
+            self.saturated_ms = 0
+        self.duty = duty
+        on_ms = muldiv(dt_ms, duty, FULL_SCALE)
+        self.start_on_ms = clamp(self.start_on_ms + on_ms, 0, ON_MAX_MS)
+        self.day_on_ms = clamp(self.day_on_ms + on_ms, 0, ON_MAX_MS)
+        return 0
+
+
+class Fertigation:
+    def __init__(self, water):
+        """water: the crop's root-zone profile (core/crops.py WATER)."""
+        self.ec_dark = water["ec_dark_ms_cm"]
+        self.ec_bright = water["ec_bright_ms_cm"]
+        self.ph_target = water["ph"]
+        self.ec_high = water["ec_high_ms_cm"]
+        self.ph_low = water["ph_low"]
+        # Settings (core/settings.py "fert." keys).
+        self.dark_w_m2 = 150
+        self.bright_w_m2 = 700
+        self.light_filter_ms = 1800000
+        self.raw_ec = 1200  # the mine water's own EC, uS/cm
+        self.ec_per_full = 3000  # EC the A+B stock adds at 100 % duty (commissioning)
+        self.acid_ff = 30000  # acid duty that brings the raw water to the pH target
+        self.max_start_on_ms = 600000
+        self.max_day_on_ms = 7200000
+        self.frozen_ms = 120000
+        self.saturated_ms = 180000
+        # Dosers.  EC: % of duty per mS/cm of error; pH: more acid above the target.
+        self.ab = Doser(
+            PID(kp_m=20000, ki_m=500), ALARM_EC_SENSOR, ALARM_AB_LIMIT, ALARM_EC_NO_RESPONSE, 1500
+        )
+        self.acid = Doser(
+            PID(kp_m=30000, ki_m=600, direct=True),
+            ALARM_PH_SENSOR,
+            ALARM_ACID_LIMIT,
+            ALARM_PH_NO_RESPONSE,
+            3000,
+        )
+        self.ab.loop.set_track(0)
+        self.acid.loop.set_track(0)
+        self.light_w_m2 = 0  # the averaged radiation
+        self._light_rest = 0
+        self.ec_target = self.ec_dark
+        self.tripped = 0  # latched TRIPS bits
+        self.alarms = 0
+        self._flowing = False
+
+    def acknowledge(self):
+        """Releases a latched EC-high or pH-low trip (after the cause is fixed)."""
+        self.tripped = 0
+
+    def new_day(self):
+        self.ab.day_on_ms = 0
+        self.acid.day_on_ms = 0
+
+    def tick(self, dt_ms, flowing, ec, ph, radiation_w_m2):
+        """flowing: the irrigation's proven flow.  Sets ab and acid .duty and
+        alarms; returns True while a trip holds the irrigation."""
+        self._light(radiation_w_m2, dt_ms)
+        alarms = self.tripped
+        if ec is not None and ec > self.ec_high:
+            alarms |= ALARM_EC_HIGH
+        if ph is not None and ph < self.ph_low:
+            alarms |= ALARM_PH_LOW
+        self.tripped = alarms & TRIPS
+        ec = self._checked(self.ab, ec, dt_ms, flowing)
+        ph = self._checked(self.acid, ph, dt_ms, flowing)
+        if flowing and not self._flowing:
+            self.ab.new_start()
+            self.acid.new_start()
+        self._flowing = flowing
+        if self.tripped or not flowing:
+            self.ab.stop()
+            self.acid.stop()
+            self.alarms = alarms
+            return self.tripped != 0
+        if ec is None:
+            self.ab.stop()
+            alarms |= ALARM_EC_SENSOR
+        elif self.raw_ec >= self.ec_target:
+            self.ab.stop()
+            alarms |= ALARM_RAW_EC
+        else:
+            ff = muldiv(self.ec_target - self.raw_ec, FULL_SCALE, self.ec_per_full)
+            alarms |= self.ab.dose(self.ec_target, ec, ff, dt_ms, self)
+        if ph is None:
+            self.acid.stop()
+            alarms |= ALARM_PH_SENSOR
+        else:
+            alarms |= self.acid.dose(self.ph_target, ph, self.acid_ff, dt_ms, self)
+        self.alarms = alarms
+        return False
+
+    def _checked(self, doser, reading, dt_ms, flowing):
+        """The reading, or None when missing or frozen (only while water flows:
+        standing water may rightly read steady)."""
+        used = doser.check.check(reading, dt_ms if flowing else 0)
+        if used is not None and flowing and doser.check.frozen_ms >= self.frozen_ms:
+            return None
+        return used
+
+    def _light(self, radiation_w_m2, dt_ms):
+        if radiation_w_m2 is not None:  # a first-order average, its remainder carried
+            total = (radiation_w_m2 - self.light_w_m2) * min(dt_ms, self.light_filter_ms) + self._light_rest
+            step = total // self.light_filter_ms
+            self._light_rest = total - step * self.light_filter_ms
+            self.light_w_m2 += step
+        span = self.bright_w_m2 - self.dark_w_m2
+        x = clamp(self.light_w_m2 - self.dark_w_m2, 0, span)
+        self.ec_target = (
+            self.ec_dark + muldiv(self.ec_bright - self.ec_dark, x, span) if span > 0 else self.ec_dark
+        )
+        return self.ec_target

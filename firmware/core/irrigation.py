@@ -1,0 +1,279 @@
+# Drip irrigation: when each valve group starts, how much it gets, and the
+# drain feedback that holds the drain fraction at the crop's target.
+#
+# Starts, per group, as commercial climate computers make them:
+#   - radiation sum: the sun since the group's last start passes start_j_cm2
+#     (J/cm2) while the radiation is above start_min_w_m2; the crop drinks
+#     with the sun, so bright days get more starts;
+#   - maximum interval: max_interval_ms since the last start (the day's first
+#     start comes as the window opens);
+#   - substrate: the water content falls below substrate_start_pct;
+# all inside the day's window (window_start_ms after sunrise to window_end_ms
+# before sunset) and never within min_interval_ms of the group's last start;
+# at night only the optional night rule: water content below night_wc_pct.
+#
+# One pump feeds one group at a time: due groups queue and run in turn.  A
+# start counts its dose by the flow meter once flow is proven (at least half
+# the group's nominal flow); no proven flow within prove_ms stops the start
+# with ALARM_NO_FLOW and the group is tried again retry_ms later.  A missing
+# flow meter times the dose at the nominal flow (plants need water) with
+# ALARM_FLOW_SENSOR; flow is then never "proven", so no fertiliser is dosed.
+#
+# Drain feedback: a drain gauge under drain_area_m2 of the gauge group.
+# Each start's drain fraction (drain collected until the group's next start,
+# per m2, over the dose) moves the dose toward the target: the dose factor
+# (per-mille of dose_ml_m2) changes by drain_gain_pm per-mille for each
+# per-mille of drain error, within dose_min_pm..dose_max_pm.  A start's drain
+# fraction is 1 - deficit / dose (the deficit: what the crop took since the
+# last start), so a larger dose raises it.
+#
+# Units: water in mL and mL/m2, flow in mL/min (milli-L/min), radiation sums
+# in mJ/cm2, fractions in per-mille, water content in milli-% (core/fixed.py).
+
+from core.fixed import clamp, const, muldiv
+
+DAY_MS = const(86400000)
+SINCE_MAX_MS = const(1000000000)
+ALARM_NO_FLOW = const(1)
+ALARM_FLOW_SENSOR = const(2)
+ALARM_DRAIN_SENSOR = const(4)
+ALARM_SUBSTRATE_SENSOR = const(8)
+ALARM_OVERRUN = const(16)
+ALARM_HELD = const(32)
+ALARM_TEXT = (
+    (ALARM_NO_FLOW, "no_flow", "irrigation pump on but no flow: start stopped, tried again later"),
+    (ALARM_FLOW_SENSOR, "flow_sensor", "flow meter missing: doses timed at nominal flow, no fertiliser"),
+    (ALARM_DRAIN_SENSOR, "drain_sensor", "drain gauge missing: dose held, no drain feedback"),
+    (ALARM_SUBSTRATE_SENSOR, "substrate_sensor", "substrate sensor missing: its start rules are off"),
+    (ALARM_OVERRUN, "irrigation_overrun", "a start ran three times its expected time: stopped"),
+    (ALARM_HELD, "irrigation_held", "irrigation held by a fertigation limit: acknowledge it"),
+)
+
+
+class Group:
+    """One valve group: its area and nominal flow, and its start state."""
+
+    def __init__(self, area_m2, flow_ml_min):
+        self.area_m2 = area_m2
+        self.flow_ml_min = flow_ml_min  # nominal: drippers x dripper flow
+        self.sum_mj_cm2 = 0  # radiation since the last start
+        self.since_ms = SINCE_MAX_MS  # since the last start (none yet)
+        self.retry_ms = 0  # > 0: a failed start is tried again after this
+        self.queued = False
+
+
+class Irrigation:
+    def __init__(self, groups, drain_group=1, drain_area_m2=0, drain_target_pm=300):
+        """groups: ((area_m2, nominal flow in mL/min), ...), at least one;
+        drain_group: the group with the drain gauge (1-based), drain_area_m2
+        its catchment (0: no gauge)."""
+        if not groups:
+            raise ValueError("irrigation needs at least one valve group")
+        self.groups = [Group(area, flow) for area, flow in groups]
+        self.drain_group = clamp(drain_group, 1, len(self.groups))
+        self.drain_area_m2 = drain_area_m2
+        # Settings (core/settings.py "irr." keys).
+        self.start_j_cm2 = 100
+        self.start_min_w_m2 = 150
+        self.max_interval_ms = 7200000
+        self.min_interval_ms = 1200000
+        self.substrate_start_pct = 0  # 0: off
+        self.night_wc_pct = 0  # 0: no night starts
+        self.window_start_ms = 3600000
+        self.window_end_ms = 7200000
+        self.dose_ml_m2 = 250
+        self.dose_min_pm = 500
+        self.dose_max_pm = 2000
+        self.drain_target_pm = drain_target_pm
+        self.drain_gain_pm = 1000
+        self.prove_ms = 30000
+        self.retry_ms = 600000
+        # Day bounds (set_day), as the Climate's.
+        self.day_start_ms = 21600000
+        self.day_end_ms = 64800000
+        # The running start.
+        self.active = 0  # the group running, 1-based; 0: none
+        self.hold = False  # set by a fertigation limit: no starts until released
+        self.flow_proven = False
+        self.run_ms = 0
+        self.delivered_ml = 0
+        self.target_ml = 0
+        self._queue = []
+        self._rad_rest = 0  # the radiation sum's remainder, W/m2 x ms
+        self._last_tod_ms = -1
+        # Drain feedback.
+        self.dose_factor_pm = 1000
+        self.start_dose_ml_m2 = 0  # the gauge group's last start, per m2
+        self.start_drain_ml = 0  # drain collected since then
+        self.start_fraction_pm = -1  # the last complete start's drain fraction; -1: none yet
+        # Today's totals, and yesterday's (totals()).
+        self.starts = 0
+        self.water_ml = 0  # all groups
+        self.gauge_water_ml = 0  # the gauge group's
+        self.drain_ml = 0  # in the gauge
+        self.yesterday = (0, 0, 0, 0)
+        self.alarms = 0
+        self._no_flow = False  # latched until a start succeeds
+
+    def set_day(self, sunrise_ms, sunset_ms):
+        self.day_start_ms = sunrise_ms
+        self.day_end_ms = sunset_ms
+
+    def tick(self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml):
+        """One step: readings in the core's scales, None when missing; drain_ml
+        is the drain gauge's collection since the last tick.  Sets active,
+        flow_proven and alarms; returns the group to open (0: none, pump off)."""
+        alarms = ALARM_NO_FLOW if self._no_flow else 0
+        if time_of_day_ms < self._last_tod_ms:
+            self._new_day()
+        self._last_tod_ms = time_of_day_ms
+        self._sum_radiation(radiation_w_m2, dt_ms)
+        if substrate_pct is None and (self.substrate_start_pct or self.night_wc_pct):
+            alarms |= ALARM_SUBSTRATE_SENSOR
+        if drain_ml is None:
+            if self.drain_area_m2:
+                alarms |= ALARM_DRAIN_SENSOR
+        elif drain_ml > 0 and self.drain_area_m2:
+            self.start_drain_ml += drain_ml
+            self.drain_ml += drain_ml
+        self._due(time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct)
+        if self.hold:
+            alarms |= ALARM_HELD
+            self._stop()
+        elif self.active:
+            alarms |= self._run(dt_ms, flow_ml_min)
+        elif self._queue:
+            self._start(self._queue.pop(0))
+            alarms |= self._run(0, flow_ml_min)
+        self.alarms = alarms
+        return self.active
+
+    # -- starts ---------------------------------------------------------------
+
+    def _sum_radiation(self, radiation_w_m2, dt_ms):
+        if radiation_w_m2 is None or radiation_w_m2 <= 0:
+            return
+        # W/m2 x ms = 1e-3 J/m2 = 1e-7 J/cm2 = 1e-4 mJ/cm2.
+        total = radiation_w_m2 * dt_ms + self._rad_rest
+        added = total // 10000
+        self._rad_rest = total - added * 10000
+        for group in self.groups:
+            group.sum_mj_cm2 = clamp(group.sum_mj_cm2 + added, 0, SINCE_MAX_MS)
+
+    def _due(self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct):
+        in_window = (
+            self.day_start_ms + self.window_start_ms <= time_of_day_ms < self.day_end_ms - self.window_end_ms
+        )
+        night = not self.day_start_ms <= time_of_day_ms < self.day_end_ms
+        sunny = radiation_w_m2 is not None and radiation_w_m2 >= self.start_min_w_m2
+        for index in range(len(self.groups)):
+            group = self.groups[index]
+            group.since_ms = clamp(group.since_ms + dt_ms, 0, SINCE_MAX_MS)
+            if group.queued or self.active == index + 1:
+                continue
+            if group.retry_ms:
+                group.retry_ms = max(group.retry_ms - dt_ms, 0)
+                due = group.retry_ms == 0
+            elif group.since_ms < self.min_interval_ms:
+                continue
+            elif in_window:
+                due = (
+                    (sunny and group.sum_mj_cm2 >= self.start_j_cm2 * 1000)
+                    or (self.max_interval_ms and group.since_ms >= self.max_interval_ms)
+                    or (substrate_pct is not None and substrate_pct < self.substrate_start_pct)
+                )
+            else:
+                due = night and substrate_pct is not None and substrate_pct < self.night_wc_pct
+            if due:
+                group.queued = True
+                self._queue.append(index + 1)
+
+    def _start(self, number):
+        group = self.groups[number - 1]
+        group.queued = False
+        if number == self.drain_group:
+            self._drain_feedback()
+        dose_ml_m2 = self.dose_ml_m2 * self.dose_factor_pm // 1000
+        self.active = number
+        self.run_ms = 0
+        self.delivered_ml = 0
+        self.flow_proven = False
+        self.target_ml = dose_ml_m2 * group.area_m2
+        if number == self.drain_group:
+            self.start_dose_ml_m2 = dose_ml_m2
+            self.start_drain_ml = 0
+
+    def _drain_feedback(self):
+        """The gauge group's last start: its drain fraction moves the dose."""
+        if not self.start_dose_ml_m2 or not self.drain_area_m2:
+            return
+        drain_ml_m2 = self.start_drain_ml // self.drain_area_m2
+        fraction_pm = clamp(drain_ml_m2 * 1000 // self.start_dose_ml_m2, 0, 1000)
+        self.start_fraction_pm = fraction_pm
+        step = (self.drain_target_pm - fraction_pm) * self.drain_gain_pm // 1000
+        self.dose_factor_pm = clamp(self.dose_factor_pm + step, self.dose_min_pm, self.dose_max_pm)
+
+    # -- the running start -------------------------------------------------------
+
+    def _run(self, dt_ms, flow_ml_min):
+        group = self.groups[self.active - 1]
+        self.run_ms += dt_ms
+        alarms = 0
+        if flow_ml_min is None:  # no meter: timed at the nominal flow, never proven
+            alarms = ALARM_FLOW_SENSOR
+            self.flow_proven = False
+            self._deliver(group.flow_ml_min, dt_ms)
+        elif flow_ml_min * 2 >= group.flow_ml_min:
+            self.flow_proven = True
+            self._no_flow = False
+            self._deliver(flow_ml_min, dt_ms)
+        else:
+            self.flow_proven = False
+            if self.run_ms >= self.prove_ms:  # the pump is not delivering
+                self._no_flow = True
+                group.retry_ms = self.retry_ms
+                self._stop()
+                return alarms | ALARM_NO_FLOW
+        expected_s = self.target_ml * 60 // max(group.flow_ml_min, 1)
+        if self.delivered_ml >= self.target_ml:
+            self._done(group)
+        elif self.run_ms > 3000 * expected_s + self.prove_ms:
+            self._stop()
+            return alarms | ALARM_OVERRUN
+        return alarms
+
+    def _deliver(self, flow_ml_min, dt_ms):
+        self.delivered_ml += muldiv(flow_ml_min, dt_ms, 60000)
+
+    def _done(self, group):
+        number = self.active
+        group.since_ms = 0
+        group.sum_mj_cm2 = 0
+        self.starts += 1
+        self.water_ml += self.delivered_ml
+        if number == self.drain_group:
+            self.gauge_water_ml += self.delivered_ml
+        self._stop()
+
+    def stop(self):
+        """Ends the running start now (a fertigation trip)."""
+        self._stop()
+
+    def _stop(self):
+        self.active = 0
+        self.flow_proven = False
+        self.run_ms = 0
+
+    def _new_day(self):
+        self.yesterday = self.totals()
+        self.starts = self.water_ml = self.gauge_water_ml = self.drain_ml = 0
+
+    def totals(self):
+        """Today so far: (starts, water in mL for all groups, the gauge group's
+        water in mL/m2, its drain fraction per-mille or -1 before any water)."""
+        area = self.groups[self.drain_group - 1].area_m2
+        water_ml_m2 = self.gauge_water_ml // area
+        fraction_pm = -1
+        if water_ml_m2 and self.drain_area_m2:
+            fraction_pm = clamp(self.drain_ml // self.drain_area_m2 * 1000 // water_ml_m2, 0, 1000)
+        return self.starts, self.water_ml, water_ml_m2, fraction_pm

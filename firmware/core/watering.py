@@ -1,0 +1,55 @@
+# Irrigation and fertigation together, in the order they must run each tick:
+# the irrigation decides which group gets water and whether flow is proven;
+# the fertigation doses only into proven flow, and its limit trips hold the
+# irrigation.  The Climate owns one (climate.water) so that every setting is
+# in the one schema (core/settings.py "irr." and "fert." keys); the node ticks
+# it only where the house has irrigation (house.json "irrigation").
+
+from core.fertigation import ALARM_TEXT as FERT_ALARMS
+from core.fertigation import Fertigation
+from core.fixed import const
+from core.irrigation import ALARM_HELD, Irrigation
+from core.irrigation import ALARM_TEXT as IRR_ALARMS
+
+FERT_SHIFT = const(8)  # fertigation alarm bits sit above the irrigation's in .alarms
+DEFAULT_GROUPS = ((1000, 100000),)  # one group: 1000 m2, 100 L/min
+
+
+class Watering:
+    def __init__(self, water, groups=DEFAULT_GROUPS, drain_group=1, drain_area_m2=0):
+        """water: the crop's root-zone profile (core/crops.py WATER)."""
+        self.irr = Irrigation(groups, drain_group, drain_area_m2, water["drain_target_pm"])
+        self.fert = Fertigation(water)
+        self.group = 0  # the valve group open, 1-based; 0: none (pump off)
+        self.dose_ab = 0  # A and B pumps' duty, 0..FULL_SCALE
+        self.dose_acid = 0
+        self.alarms = 0
+        self._last_tod_ms = -1
+
+    def set_day(self, sunrise_ms, sunset_ms):
+        self.irr.set_day(sunrise_ms, sunset_ms)
+
+    def tick(self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml, ec, ph):
+        irr, fert = self.irr, self.fert
+        if time_of_day_ms < self._last_tod_ms:
+            fert.new_day()
+        self._last_tod_ms = time_of_day_ms
+        self.group = irr.tick(time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml)
+        irr.hold = fert.tick(dt_ms, irr.flow_proven, ec, ph, radiation_w_m2)
+        if irr.hold and self.group:  # a trip this tick: stop the water now
+            irr.stop()
+            irr.alarms |= ALARM_HELD
+            self.group = 0
+        self.dose_ab = fert.ab.duty
+        self.dose_acid = fert.acid.duty
+        self.alarms = irr.alarms | fert.alarms << FERT_SHIFT
+        return self.group
+
+    def acknowledge(self):
+        self.fert.acknowledge()
+        self.irr.hold = False
+
+    def alarm_names(self, alarms):
+        names = [name for bit, name, _ in IRR_ALARMS if alarms & bit]
+        names += [name for bit, name, _ in FERT_ALARMS if alarms >> FERT_SHIFT & bit]
+        return names
