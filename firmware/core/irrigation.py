@@ -34,6 +34,8 @@ from core.fixed import clamp, const, muldiv
 
 DAY_MS = const(86400000)
 SINCE_MAX_MS = const(1000000000)
+SPACING_MIN_PM = const(500)
+SPACING_MAX_PM = const(4000)
 ALARM_NO_FLOW = const(1)
 ALARM_FLOW_SENSOR = const(2)
 ALARM_DRAIN_SENSOR = const(4)
@@ -103,6 +105,8 @@ class Irrigation:
         self._last_tod_ms = -1
         # Drain feedback.
         self.dose_factor_pm = 1000
+        self.spacing_pm = 1000  # on start_j_cm2 and max_interval_ms, per-mille
+        self._in_window = False
         self.start_dose_ml_m2 = 0  # the gauge group's last start, per m2
         self.start_drain_ml = 0  # drain collected since then
         self.start_fraction_pm = -1  # the last complete start's drain fraction; -1: none yet
@@ -166,20 +170,24 @@ class Irrigation:
         )
         night = not self.day_start_ms <= time_of_day_ms < self.day_end_ms
         sunny = radiation_w_m2 is not None and radiation_w_m2 >= self.start_min_w_m2
+        opening = in_window and not self._in_window  # the maximum interval counts from here
+        self._in_window = in_window
+        start_mj_cm2 = self.start_j_cm2 * self.spacing_pm
+        max_interval_ms = self.max_interval_ms // 1000 * self.spacing_pm
         for index in range(len(self.groups)):
             group = self.groups[index]
-            group.since_ms = clamp(group.since_ms + dt_ms, 0, SINCE_MAX_MS)
+            group.since_ms = 0 if opening else clamp(group.since_ms + dt_ms, 0, SINCE_MAX_MS)
             if group.queued or self.active == index + 1:
                 continue
             if group.retry_ms:
                 group.retry_ms = max(group.retry_ms - dt_ms, 0)
                 due = group.retry_ms == 0
-            elif group.since_ms < self.min_interval_ms:
+            elif group.since_ms < self.min_interval_ms and not opening:
                 continue
             elif in_window:
                 due = (
-                    (sunny and group.sum_mj_cm2 >= self.start_j_cm2 * 1000)
-                    or (self.max_interval_ms and group.since_ms >= self.max_interval_ms)
+                    (sunny and group.sum_mj_cm2 >= start_mj_cm2)
+                    or (max_interval_ms and group.since_ms >= max_interval_ms)
                     or (substrate_pct is not None and substrate_pct < self.substrate_start_pct)
                 )
             else:
@@ -191,6 +199,8 @@ class Irrigation:
     def _start(self, number):
         group = self.groups[number - 1]
         group.queued = False
+        group.since_ms = 0  # the sums and intervals count from a start
+        group.sum_mj_cm2 = 0
         if number == self.drain_group:
             self._drain_feedback()
         dose_ml_m2 = self.dose_ml_m2 * self.dose_factor_pm // 1000
@@ -211,7 +221,12 @@ class Irrigation:
         fraction_pm = clamp(drain_ml_m2 * 1000 // self.start_dose_ml_m2, 0, 1000)
         self.start_fraction_pm = fraction_pm
         step = (self.drain_target_pm - fraction_pm) * self.drain_gain_pm // 1000
-        self.dose_factor_pm = clamp(self.dose_factor_pm + step, self.dose_min_pm, self.dose_max_pm)
+        wanted = self.dose_factor_pm + step
+        self.dose_factor_pm = clamp(wanted, self.dose_min_pm, self.dose_max_pm)
+        # What the dose cannot take moves the starts: less water wanted at the
+        # least dose spaces them out, more at the largest brings them closer.
+        beyond = wanted - self.dose_factor_pm
+        self.spacing_pm = clamp(self.spacing_pm - beyond, SPACING_MIN_PM, SPACING_MAX_PM)
 
     # -- the running start -------------------------------------------------------
 
@@ -247,8 +262,6 @@ class Irrigation:
 
     def _done(self, group):
         number = self.active
-        group.since_ms = 0
-        group.sum_mj_cm2 = 0
         self.starts += 1
         self.water_ml += self.delivered_ml
         if number == self.drain_group:
