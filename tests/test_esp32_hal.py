@@ -223,3 +223,80 @@ def test_equation_of_time_is_pvlibs(day_of_year):
     pvlib_s = solarposition.equation_of_time_spencer71(day_of_year) * 60
     # Spencer's constant term is 0.000075 (Iqbal 1983); pvlib writes 0.0000075: 0.93 s apart
     assert math.isclose(sun.equation_of_time_s(day_of_year), pvlib_s, abs_tol=1.0)
+
+
+def test_irrigation_and_dosing_drive_the_s3_boards_relays(tmp_path, capsys, monkeypatch):
+    """A start on the S3 board: the valve opens and the pump runs, flow is
+    counted from the meter's pulses, A/B and acid dose by slow PWM only while
+    water flows, the drain gauge's tips arrive in mL, and all stops when the
+    dose is in."""
+    import asyncio
+    import gc
+
+    board = commissioned("esp32-s3-devkitc")
+    sensors, outputs = board["sensors"], board["outputs"]
+    irrigation = {"groups": [{"area_m2": 100, "flow_l_min": 50}], "drain_area_m2": 1}
+    house = dict(fake_esp32.HOUSE, irrigation=irrigation)
+    (tmp_path / "house.json").write_text(json.dumps(house))
+    hw = fake_esp32.HW
+    gh_status = []
+    active = {"irrigation_pump": None, "irrigation_valve_1": None, "dose_a": None, "dose_acid": None}
+
+    def level(role):
+        return hw.pins[outputs[role]["pin"]].level == 0  # active low: energised
+
+    def volts(role, value):  # the ADC microvolts that read as value, through the board's calibration
+        (uv_a, uv_b), (v_a, v_b) = sensors[role]["calibration"]["uv"], sensors[role]["calibration"]["value"]
+        hw.adcs[sensors[role]["pin"]].uv = int(uv_a + (uv_b - uv_a) * (value - v_a) / (v_b - v_a))
+
+    async def run():
+        from node import startup
+
+        fake_esp32.reset()
+        sleeper = fake_esp32.Sleeper()
+        node, gh = startup.start(json.loads(json.dumps(board)), hw=fake_esp32.hardware(sleeper))
+        sleeper.hal = node.hal
+        node.log.echo = fake_esp32.Quiet()
+        fake_esp32.fit_sensors(board)
+        gh_status.append(gh)
+        volts("ec_ms_cm", 1.9)
+        volts("ph", 5.9)
+        water = node.climate.water
+        water.irr.groups[0].sum_mj_cm2 = 10**6  # the sun's sum is in: due now
+        log = []
+        for _ in range(30):
+            if level("irrigation_pump"):  # 50 L/min for 10 s at 0.01 L a pulse
+                for _ in range(833):
+                    hw.pins[sensors["flow_l_min"]["pin"]].fire()
+                for _ in range(3):  # and the slab drains (a bucket tips at most every 20 ms)
+                    hw.pins[sensors["drain_ml"]["pin"]].fire()
+                    hw.ms += 30
+            tod, dt_ms, day = await node.hal.next_tick()
+            node.step(tod, dt_ms)
+            r = water.readings
+            seen = {"flow": r.flow_ml_min, "drain": r.drain_ml, "group": water.group, "ab": water.dose_ab}
+            log.append({role: level(role) for role in active} | seen)
+        return node, log
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        node, log = asyncio.run(run())
+    finally:
+        os.chdir(here)
+    running = [tick for tick in log if tick["group"] == 1]
+    assert running and all(t["irrigation_pump"] and t["irrigation_valve_1"] for t in running)
+    assert all(not t["irrigation_pump"] and not t["irrigation_valve_1"] for t in log if t["group"] == 0)
+    assert any(t["flow"] == 49980 for t in log)  # 833 pulses in 10 s: 49.98 L/min, in mL/min
+    assert any(t["drain"] == 30 for t in log)  # 3 tips of 10 mL
+    assert any(t["ab"] > 0 for t in running) and any(t["dose_a"] for t in running)  # slow PWM on
+    assert all(not t["dose_a"] and not t["dose_acid"] and t["ab"] == 0 for t in log if t["flow"] == 0)
+    assert node.climate.water.irr.starts == 1 and node.faults == 0  # 250 mL/m2 on 100 m2 in 30 s
+    monkeypatch.setattr(gc, "mem_free", lambda: 0, raising=False)  # MicroPython's
+    capsys.readouterr()
+    gh_status[0].status()
+    shown = capsys.readouterr().out
+    # 250 mL/m2 on 100 m2 is 25 L: four 10-s ticks at 50 L/min; 30 mL of drain a tick of flow
+    assert "irrigation: no group, today 1 starts, 0.333 L/m2, drain 36 %; dose 100 %, spacing 100 %" in shown
+    assert "fertigation: EC 1.9" in shown and "water alarms: none" in shown
+    assert gh_status[0].ack() == "acknowledged"

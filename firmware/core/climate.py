@@ -418,6 +418,8 @@ class Climate:
         check_range("sunset_ms", sunset_ms, sunrise_ms + RAMP_MS, DAY_MS - RAMP_MS)
         self.day_start_ms = sunrise_ms
         self.day_end_ms = sunset_ms
+        if self.water is not None:
+            self.water.set_day(sunrise_ms, sunset_ms)
 
     def tick(self, time_of_day_ms: int, dt_ms: int) -> "Outputs":
         inp = self.inputs

@@ -15,6 +15,18 @@ FERT_SHIFT = const(8)  # fertigation alarm bits sit above the irrigation's in .a
 DEFAULT_GROUPS = ((1000, 100000),)  # one group: 1000 m2, 100 L/min
 
 
+class Readings:
+    """The root zone's and the mixer's readings, in the core's scales, None
+    when missing: the HAL fills them each tick."""
+
+    def __init__(self):
+        self.substrate_pct = None  # water content, milli-%
+        self.flow_ml_min = None  # the irrigation main's flow meter
+        self.drain_ml = None  # the drain gauge's collection since the last tick
+        self.ec = None  # after the mixer, uS/cm
+        self.ph = None  # after the mixer, milli-pH
+
+
 class Watering:
     def __init__(self, water, groups=DEFAULT_GROUPS, drain_group=1, drain_area_m2=0):
         """water: the crop's root-zone profile (core/crops.py WATER)."""
@@ -24,10 +36,18 @@ class Watering:
         self.dose_ab = 0  # A and B pumps' duty, 0..FULL_SCALE
         self.dose_acid = 0
         self.alarms = 0
+        self.readings = Readings()
         self._last_tod_ms = -1
 
     def set_day(self, sunrise_ms, sunset_ms):
         self.irr.set_day(sunrise_ms, sunset_ms)
+
+    def step(self, time_of_day_ms, dt_ms, radiation_w_m2):
+        """tick() on .readings (the node's way)."""
+        r = self.readings
+        return self.tick(
+            time_of_day_ms, dt_ms, radiation_w_m2, r.substrate_pct, r.flow_ml_min, r.drain_ml, r.ec, r.ph
+        )
 
     def tick(self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml, ec, ph):
         irr, fert = self.irr, self.fert

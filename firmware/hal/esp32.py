@@ -45,6 +45,8 @@ PULLS = ("up", "down")
 PERCENT_OUTPUTS = ("heat_valve", "cool_valve", "fog", "vent", "screen")
 RELAY_OUTPUTS = (("heat_pump_enable", "heat_pump_on"), ("heat_pump_reverse", "heat_pump_cooling"))
 SAFE_POSITION = {"vent": 0, "screen": None}  # None: the screen stays where it is
+VALVE_PREFIX = "irrigation_valve_"
+DOSE_AB = ("dose_a", "dose_b")
 
 
 def _pull(machine, name):
@@ -98,6 +100,7 @@ class Esp32Hal:
         self.pulses = {}  # role -> (PulseCounter, milli-units per pulse, per_ms)
         self.digital = {}  # role -> (Pin, active_low)
         self.readings = {}  # role -> the last sample, core scale or None
+        self._bucket_ul = 0
         for role, spec in board.get("sensors", {}).items():
             self._build(role, spec, self._sensor, board, onewire, ds18x20)
         # outputs
@@ -166,8 +169,8 @@ class Esp32Hal:
                 per_pulse, per_ms = int(round(1000 / spec[WIND_KEY])), PER_SECOND
             elif "l_per_pulse" in spec:  # -> milli-L/min
                 per_pulse, per_ms = int(round(spec["l_per_pulse"] * 1000)), 60000
-            else:  # a tipping bucket: mL in the interval, as mL/min
-                per_pulse, per_ms = int(round(spec["ml_per_pulse"] * 1000)), 60000
+            else:  # a tipping bucket: mL in the interval (per_ms 0), in micro-L a pulse
+                per_pulse, per_ms = int(round(spec["ml_per_pulse"] * 1000)), 0
             debounce_us = 20000 if spec.get("pull") == "up" else 0  # a reed contact bounces
             clock = self.clock
             counter = PulseCounter(pin, debounce_us, ticks_us=clock.ticks_us, ticks_diff=clock.ticks_diff)
@@ -202,7 +205,7 @@ class Esp32Hal:
                 period_ms = spec["period_s"] * 1000
                 self.slow[role] = SlowPwmRelay(relay, SlowPWM(period_ms, period_ms // 20))
                 self.wanted[role] = 0
-            else:  # irrigation and dosing roles are held off until their control comes
+            else:  # pumps, valves: on or off
                 self.relays[role] = relay
         elif kind == "led":
             self.led = Relay(Pin(spec["pin"], Pin.OUT), spec.get("active_low", False))
@@ -247,7 +250,12 @@ class Esp32Hal:
             readings[role] = self.analog[role].read()
         for role in self.pulses:
             counter, per_pulse, per_ms = self.pulses[role]
-            readings[role] = rate(counter.take(), dt_ms, per_pulse, per_ms)
+            if per_ms:
+                readings[role] = rate(counter.take(), dt_ms, per_pulse, per_ms)
+            else:  # a volume: the bucket's mL since the last tick, the part-mL carried
+                self._bucket_ul += counter.take() * per_pulse
+                readings[role] = self._bucket_ul // 1000
+                self._bucket_ul -= readings[role] * 1000
         for role in self.digital:
             pin, active_low = self.digital[role]
             try:
@@ -295,6 +303,15 @@ class Esp32Hal:
         inputs.heat_pump_running = r.get("heat_pump_running", False) is True
         inputs.mine_flow_ok = r.get("mine_flow_ok", True) is True
 
+    def read_water(self, r):
+        """core.watering.Readings: the root zone and the mixer."""
+        readings = self.readings
+        r.substrate_pct = readings.get("substrate_pct")
+        r.flow_ml_min = readings.get("flow_l_min")  # milli-L/min: mL/min
+        r.drain_ml = readings.get("drain_ml")
+        r.ec = readings.get("ec_ms_cm")
+        r.ph = readings.get("ph")
+
     # --- outputs -----------------------------------------------------------
 
     def write(self, out):
@@ -308,6 +325,27 @@ class Esp32Hal:
             if relay is not None:
                 relay.set(getattr(out, name))
         self.alarms = out.alarms
+
+    def write_water(self, water):
+        """The valve group's relay and the pump (the valve opens before the
+        pump starts, the pump stops before the valve closes), and the dosing
+        pumps' duties for the outputs task's slow PWM."""
+        relays = self.relays
+        pump = relays.get("irrigation_pump")
+        group = water.group
+        if not group and pump is not None:
+            pump.set(False)
+        for role in relays:
+            if role.startswith(VALVE_PREFIX):
+                relays[role].set(int(role[len(VALVE_PREFIX) :]) == group)
+        if group and pump is not None:
+            pump.set(True)
+        wanted = self.wanted
+        for role in DOSE_AB:
+            if role in wanted:
+                wanted[role] = water.dose_ab
+        if "dose_acid" in wanted:
+            wanted["dose_acid"] = water.dose_acid
 
     def safe(self):
         """Valves shut, vents closed, the screen where it is, relays off."""

@@ -55,7 +55,7 @@ def to_units(key, value):
 
 def current(climate):
     """Every setting of climate that applies to its house, in units."""
-    return {key: to_units(key, climate.get(key)) for key in keys() if climate.has(key)}
+    return {key: to_units(key, climate.get(key)) for key in keys(climate.water is not None)}
 
 
 def apply(climate, values):

@@ -8,6 +8,9 @@
 #   hal.read(inputs)  fills core.climate.Inputs; a failed sensor reads None
 #   hal.write(out)    drives the outputs from core.climate.Outputs
 #   hal.safe()        every output to its safe state
+#   hal.read_water(r), hal.write_water(water)   where the house irrigates
+#                     (house.json "irrigation"): core.watering's readings in,
+#                     the valve group, pump and dosing duties out
 
 from core.climate import ALARM_FROST, ALARM_OVERHEAT, ALARM_SUPPLY_HIGH
 
@@ -55,6 +58,11 @@ class Node:
                 for name in self.manual:
                     setattr(out, name, self.manual[name])
             self.hal.write(out)
+            water = climate.water
+            if water is not None:
+                self.hal.read_water(water.readings)
+                water.step(time_of_day_ms, dt_ms, climate.inputs.radiation_w_m2)
+                self.hal.write_water(water)
         except Exception as error:  # control goes on next tick
             self.faults += 1
             if self.log is not None:

@@ -64,11 +64,10 @@ class Gh:
         return problems or "reverted to %d saved settings" % len(saved)
 
     def help(self, group=""):
-        for key in keys():
+        for key in keys(self.node.climate.water is not None):
             if key.startswith(group):
                 _, _, low, high, scale, unit, meaning = entry(key)
-                value = self.get(key) if self.node.climate.has(key) else "-"
-                shown = (key, value, unit, low / scale, high / scale, meaning)
+                shown = (key, self.get(key), unit, low / scale, high / scale, meaning)
                 print("%-26s %10s %-8s %g..%g  %s" % shown)
 
     def manual(self, output, value):
@@ -104,6 +103,15 @@ class Gh:
         set_utc(*parse_utc(utc))
         return "RTC set to %s UTC" % utc
 
+    def ack(self):
+        """Acknowledges a fertigation trip (EC high, pH low) once its cause is
+        put right: dosing and irrigation go on."""
+        water = self.node.climate.water
+        if water is None:
+            raise ValueError('this house has no irrigation (house.json "irrigation")')
+        water.acknowledge()
+        return "acknowledged"
+
     def status(self):
         node = self.node
         climate = node.climate
@@ -118,6 +126,9 @@ class Gh:
             lines.append("heat pump: %s%s" % ("on" if out.heat_pump_on else "off",
                                                " (cooling)" if out.heat_pump_cooling else ""))  # fmt: skip
             lines.append("alarms: " + (", ".join(climate.alarm_names(out.alarms)) or "none"))
+        water = climate.water
+        if water is not None:
+            lines.extend(_water_lines(water))
         faults = getattr(node.hal, "faults", None)
         if faults is not None:
             found = faults()
@@ -127,6 +138,20 @@ class Gh:
             lines.append("manual: " + ", ".join("%s=%s" % (k, node.manual[k]) for k in node.manual))
         for line in lines:
             print(line)
+
+
+def _water_lines(water):
+    irr, fert, r = water.irr, water.fert, water.readings
+    starts, _, water_ml_m2, drain_pm = irr.totals()
+    group = "group %d" % water.group if water.group else "no group"
+    drain = "-" if drain_pm < 0 else "%g %%" % (drain_pm / 10)
+    yield "irrigation: %s, today %d starts, %g L/m2, drain %s; dose %g %%, spacing %g %%" % (
+        group, starts, water_ml_m2 / 1000, drain, irr.dose_factor_pm / 10, irr.spacing_pm / 10)  # fmt: skip
+    yield "fertigation: EC %s (target %g) mS/cm, pH %s (target %g), A/B %g %%, acid %g %%" % (
+        "-" if r.ec is None else "%g" % (r.ec / 1000), fert.ec_target / 1000,
+        "-" if r.ph is None else "%g" % (r.ph / 1000), fert.ph_target / 1000,
+        water.dose_ab / 1000, water.dose_acid / 1000)  # fmt: skip
+    yield "water alarms: " + (", ".join(water.alarm_names(water.alarms)) or "none")
 
 
 def parse_utc(text):
