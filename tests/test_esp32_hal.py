@@ -300,3 +300,25 @@ def test_irrigation_and_dosing_drive_the_s3_boards_relays(tmp_path, capsys, monk
     assert "irrigation: no group, today 1 starts, 0.333 L/m2, drain 36 %; dose 100 %, spacing 100 %" in shown
     assert "fertigation: EC 1.9" in shown and "water alarms: none" in shown
     assert gh_status[0].ack() == "acknowledged"
+
+
+def test_housekeeping_collects_and_keeps_the_least_free_heap(monkeypatch):
+    import asyncio
+    import gc
+    from types import SimpleNamespace
+
+    from node import startup
+
+    frees = [50000, 40000, 45000]
+    monkeypatch.setattr(gc, "mem_free", lambda: frees.pop(0) if frees else 47000, raising=False)
+    monkeypatch.setattr(startup, "HOUSEKEEPING_S", 0)
+    node = SimpleNamespace(heap_least=None)
+
+    async def rounds():
+        task = asyncio.create_task(startup.housekeeping(node))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        task.cancel()
+
+    asyncio.run(rounds())
+    assert not frees and node.heap_least == 40000

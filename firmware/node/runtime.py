@@ -45,6 +45,7 @@ class Node:
         # it is logged and counted, and control goes on.
         self.telemetry = None
         self.telemetry_errors = 0
+        self.heap_least = None  # the least free heap housekeeping has seen
 
     def step(self, time_of_day_ms, dt_ms):
         """One control tick.  Never raises: a fault puts the outputs safe and

@@ -127,6 +127,20 @@ def start(board, house_path="house.json", config_path="config.json", hw=None):
     return node, gh
 
 
+HOUSEKEEPING_S = 60
+
+
+async def housekeeping(node):
+    """Once a minute: a full collection between ticks (so the tick never
+    waits for one), and the least free heap seen, for gh.status()."""
+    while True:
+        await asyncio.sleep(HOUSEKEEPING_S)
+        gc.collect()
+        free = gc.mem_free()
+        if node.heap_least is None or free < node.heap_least:
+            node.heap_least = free
+
+
 async def run(node, gh):
     if gh is not None:
         from node.repl import repl
@@ -135,10 +149,11 @@ async def run(node, gh):
     drive = getattr(node.hal, "drive", None)
     if drive is not None:  # three-point valves and slow PWM, between ticks
         asyncio.create_task(drive())
-    if getattr(node.hal, "set_utc", None) is not None:
+    if getattr(node.hal, "set_utc", None) is not None:  # a real board
         from node.net import keep_time
 
         asyncio.create_task(keep_time(node.log))
+        asyncio.create_task(housekeeping(node))
     await node.run()
 
 

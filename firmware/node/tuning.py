@@ -115,8 +115,9 @@ class Gh:
     def status(self):
         node = self.node
         climate = node.climate
-        lines = ["uptime %d s, %d ticks, %d faults, free heap %d B" % (
-            node.uptime_s(), node.ticks, node.faults, gc.mem_free())]  # fmt: skip
+        least = "" if node.heap_least is None else " (least %d B)" % node.heap_least
+        lines = ["uptime %d s, %d ticks, %d faults, free heap %d B%s" % (
+            node.uptime_s(), node.ticks, node.faults, gc.mem_free(), least)]  # fmt: skip
         inputs = climate.inputs
         lines.append("readings: " + ", ".join(_shown(n, getattr(inputs, n), s, u) for n, s, u in READINGS))
         out = node.out
