@@ -5,9 +5,12 @@
 #   plant -> node  d SUNRISE_MS SUNSET_MS          (when the day changes)
 #                  t TOD_MS DT_MS AIR AIR2 RH SUPPLY RAD OUT OUT_RH WIND
 #                    SOURCE HP_RUNNING MINE_OK POWER_CAP SURPLUS
+#                  w SUBSTRATE FLOW DRAIN EC PH     (before t, where the house irrigates)
 #                  m                               (free heap, please)
 #                  q                               (the run is over)
 #   node -> plant  o HEAT COOL FOG VENT SCREEN HP_ON HP_COOLING HP_SUPPLY ALARMS
+#                  i GROUP DOSE_AB DOSE_ACID ALARMS EC_TARGET PH_TARGET DRAIN_TARGET
+#                                                  (after o, for each w frame)
 #                  m FREE_BYTES                    (after a full collection)
 #
 # Readings are integers in the core's scales, "-" for a missing one; flags
@@ -40,7 +43,9 @@ class SimHal:
         self.flush = flush
         self.clock = VirtualClock(START_TICKS_MS)
         self.fields = None  # the current frame's readings, as text
+        self.water = None  # the current w frame's, as text
         self.answered = True
+        self.water_answered = True
 
     async def next_tick(self):
         if not self.answered:
@@ -55,6 +60,9 @@ class SimHal:
                 return None
             if fields[0] == "d":
                 day = (int(fields[1]), int(fields[2]))
+            elif fields[0] == "w":
+                self.water = fields
+                self.water_answered = False
             elif fields[0] == "m":
                 gc.collect()
                 self.writer.write("m %d\n" % gc.mem_free())
@@ -85,9 +93,35 @@ class SimHal:
             out.heat_pump_on, out.heat_pump_cooling, out.heat_pump_supply_c, out.alarms,
         )  # fmt: skip
 
+    def read_water(self, r):
+        fields = self.water
+        r.substrate_pct = _reading(fields[1])
+        r.flow_ml_min = _reading(fields[2])
+        r.drain_ml = _reading(fields[3])
+        r.ec = _reading(fields[4])
+        r.ph = _reading(fields[5])
+
+    def write_water(self, water):
+        fert = water.fert
+        self._answer_water(
+            water.group, water.dose_ab, water.dose_acid, water.alarms,
+            fert.ec_target, fert.ph_target, water.irr.drain_target_pm,
+        )  # fmt: skip
+
     def safe(self):
-        """Valves shut, vents shut, screen as it is (0 here), heat pump off."""
+        """Valves shut, vents shut, screen as it is (0 here), heat pump off;
+        irrigation and dosing off."""
         self._answer(0, 0, 0, 0, 0, False, False, 0, 0)
+        self._answer_water(0, 0, 0, 0, 0, 0, 0)
+
+    def _answer_water(self, group, dose_ab, dose_acid, alarms, ec_target, ph_target, drain_target):
+        if self.water_answered:
+            return
+        answer = (group, dose_ab, dose_acid, alarms, ec_target, ph_target, drain_target)
+        self.writer.write("i %d %d %d %d %d %d %d\n" % answer)
+        if self.flush:
+            self.writer.flush()
+        self.water_answered = True
 
     def _answer(self, heat, cool, fog, vent, screen, hp_on, hp_cooling, hp_supply, alarms):
         if self.answered:
