@@ -6,7 +6,8 @@ proportional injector (Dosatron style) for A/B stock and acid.
   `timer_to_h` (solar time; one start: at `timer_from_h`).
 - Each start runs the valve groups in turn, each for the time its dose
   (`timer_dose_ml_m2` per m2) takes at the design flow, in whole control
-  ticks (within half a tick of the dose).
+  ticks: a group's run is rounded to the tick and the rest carried to the
+  next, so the day's water is the doses' to within half a tick.
 - No feedback: it looks at neither the substrate, the drain, the EC, the pH
   nor the weather.  It does not water more on bright days: the crop drinks
   more of the same water and less of it drains; on dull days more drains.
@@ -84,6 +85,7 @@ class TimerBaseline:
         self.last_s: float = -1.0  # the last call's time of day (-1: none yet)
         self.group = 0  # running: the group watered now; 0: idle
         self.ticks_left = 0
+        self.carry_s = 0.0  # run time owed (+) or given ahead (-) by the rounding to ticks
 
     def _started(self, time_of_day_s: float, dt_s: float) -> bool:
         """A start time in (the last call, now]."""
@@ -97,14 +99,19 @@ class TimerBaseline:
                 return True
         return False
 
+    def _run_ticks(self, dt_s: float) -> int:
+        owed_s = self.run_s + self.carry_s
+        ticks = max(1, round(owed_s / dt_s))
+        self.carry_s = owed_s - ticks * dt_s
+        return ticks
+
     def irrigate(self, time_of_day_s: float, meas: Any, dt_s: float, irr: IrrigationCommands) -> int:
-        run_ticks = max(1, round(self.run_s / dt_s))
         if self._started(time_of_day_s, dt_s) and self.group == 0:
             self.group = 1
-            self.ticks_left = run_ticks
+            self.ticks_left = self._run_ticks(dt_s)
         elif self.group and self.ticks_left == 0:
             self.group = self.group + 1 if self.group < self.groups else 0
-            self.ticks_left = run_ticks if self.group else 0
+            self.ticks_left = self._run_ticks(dt_s) if self.group else 0
         running = self.group > 0
         if running:
             self.ticks_left -= 1
