@@ -24,6 +24,7 @@ the coming tick.
 from typing import Any
 
 from host_sim.mixer import Mixer
+from host_sim.psychro import LATENT_HEAT_J_KG
 from host_sim.rootzone import RootZone
 
 MIN_PER_H = 60.0
@@ -280,8 +281,8 @@ class IrrigationTally:
 
 class Irrigation:
     """Irrigation in a run: the system, its sensors, the controller's (or the
-    timer baseline's) commands, and the tally; the runner calls read_into,
-    control and step each tick."""
+    timer baseline's) commands, and the tally; the runner calls read_into
+    before the controllers and tick after the climate's step, each tick."""
 
     def __init__(self, scenario: Any, controller: Any) -> None:
         from host_sim.irrigation_baseline import TimerBaseline
@@ -300,6 +301,9 @@ class Irrigation:
         self.alarm_text = getattr(self.controller, "irrigation_alarm_text", None)
         if self.alarm_text is None:
             self.alarm_text = getattr(self.controller, "alarm_text", ())
+        self.bits = 0  # the controller's last alarm bits
+        self.errors = 0  # exceptions raised by its irrigate()
+        self.transpiration_j = 0.0  # the climate model's total at the last tick (it starts at 0)
 
     def read_into(self, meas: Any, dt_s: float) -> None:
         system = self.system
@@ -310,12 +314,22 @@ class Irrigation:
             meas, first.water_pct, system.flow_l_min, drain_ml, mixer.ec_ms_cm, mixer.ph, dt_s
         )
 
-    def control(self, time_of_day_s: float, meas: Any, dt_s: float) -> int:
-        return int(self.controller.irrigate(time_of_day_s, meas, dt_s, self.commands))
-
-    def step(self, dt_s: float, demand_l_m2: float, day: int) -> None:
+    def tick(self, time_of_day_s: float, meas: Any, dt_s: float, transpiration_j: float, day: int) -> int:
+        """The controller's commands for this tick (an error in it is counted
+        and its commands held), then the tick under them; transpiration_j: the
+        climate model's running total of transpiration (J/m2) after its step,
+        the crop's demand for water.  Returns the controller's alarm bits."""
+        try:
+            self.bits = int(self.controller.irrigate(time_of_day_s, meas, dt_s, self.commands))
+        except Exception as error:
+            if getattr(error, "fatal", False):  # (the MicroPython node has stopped)
+                raise
+            self.errors += 1
+        demand_l_m2 = (transpiration_j - self.transpiration_j) / LATENT_HEAT_J_KG
+        self.transpiration_j = transpiration_j
         self.system.step(dt_s, self.commands, demand_l_m2)
         self.tally.add(self.commands, dt_s, day)
+        return self.bits
 
     def apply_fault(self, target: str, kind: str, value: float | None, active: bool) -> bool:
         """Start or end a fault on an irrigation target; False if the target is not one of these."""

@@ -23,7 +23,6 @@ from host_sim.irrigation import Irrigation
 from host_sim.plant import Greenhouse, energy_balance_error_j, params_for
 from host_sim.psychro import (
     KELVIN,
-    LATENT_HEAT_J_KG,
     SAT_TABLE_C,
     SAT_TABLE_PA,
     WATER_VAPOUR_GAS_CONSTANT_J_KGK,
@@ -239,21 +238,14 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
         if alarm_bits != last_alarm_bits:
             _new_alarms(alarm_bits, last_alarm_bits, alarm_text, t_s, alarms)
             last_alarm_bits = alarm_bits
-        if irrigation is not None:
-            try:
-                irrigation_bits = irrigation.control(time_of_day_s, meas, period_s)
-            except Exception as error:  # as above: counted, the commands held
-                if getattr(error, "fatal", False):
-                    raise
-                errors += 1
-                irrigation_bits = last_irrigation_bits
+        plant.step(period_s, out_c, out_vapour[k], sun[k], wind[k], commands)
+        if irrigation is not None:  # controller.irrigate, and the root zone drinks what the crop transpired
+            irrigation_bits = irrigation.tick(
+                time_of_day_s, meas, period_s, plant.energy.transpiration_j, day
+            )
             if irrigation_bits != last_irrigation_bits:
                 _new_alarms(irrigation_bits, last_irrigation_bits, irrigation_text, t_s, alarms)
                 last_irrigation_bits = irrigation_bits
-            transpired_j = plant.energy.transpiration_j
-        plant.step(period_s, out_c, out_vapour[k], sun[k], wind[k], commands)
-        if irrigation is not None:  # the crop drinks what it transpired over the tick
-            irrigation.step(period_s, (plant.energy.transpiration_j - transpired_j) / LATENT_HEAT_J_KG, day)
         if meas.power_surplus:
             elec_surplus_j += plant.energy.hp_elec_j + plant.energy.aux_elec_j - elec_before_j
 
@@ -303,6 +295,7 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
         "wall_s": time.perf_counter() - wall_start,
     }
     if irrigation is not None:
+        metrics["errors"] += irrigation.errors
         metrics.update(irrigation.tally.metrics())
     return RunResult(controller_name, metrics, series or {})
 

@@ -238,7 +238,7 @@ class IrrigationSensors:
 
     def read_into(
         self,
-        meas,
+        meas: Measurements,
         substrate_pct: float,
         flow_l_min: float,
         drain_ml: float,
