@@ -9,16 +9,28 @@ or the pump's capacity if that is less.  The water goes to the group's root
 zone (host_sim/rootzone.py) at the EC leaving the mixer.  Drip lines are
 taken as full: water reaches the plants as soon as it flows.
 
-The controller interface.  Each tick, after the climate step, the runner
-calls `controller.irrigate(time_of_day_s, meas, dt_s, irr)` when the
-controller has that method, otherwise the timer baseline's
-(host_sim/irrigation_baseline.py).  `meas` is the tick's Measurements with
-`substrate_pct`, `flow_l_min`, `drain_ml`, `ec_ms_cm` and `ph` (None when
-missing or failed); `irr` is the IrrigationCommands below, reused from tick
-to tick, which the controller fills; it returns its alarm bits (an int, 0
-for none), named by the controller's `irrigation_alarm_text` ((bit, code,
-text), ...) if it has one, else by its `alarm_text`.  The commands hold over
-the coming tick.
+The controller interface.  Each tick, after the climate step (the
+controller's step() and the plant's), the runner calls
+`controller.irrigate(time_of_day_s, meas, dt_s, irr)` when the controller
+has that method, otherwise the timer baseline's
+(host_sim/irrigation_baseline.py).  `meas` is the tick's Measurements, read
+at the start of the tick, with `substrate_pct`, `flow_l_min`, `drain_ml`,
+`ec_ms_cm` and `ph` (None when missing or failed); `irr` is the
+IrrigationCommands below, reused from tick to tick, which the controller
+fills; it returns its alarm bits (an int, 0 for none), named by the
+controller's `irrigation_alarm_text` ((bit, code, text), ...) if it has one,
+else by its `alarm_text`.  The commands hold over the tick.  An exception in
+irrigate() is counted in the run's `errors` and the commands stand as they
+are; a valve_group outside 0..groups is a ValueError that ends the run.
+
+The metrics (IrrigationTally, on the true state): water per m2 of the
+irrigated area and mine water in m3; group starts (a group getting water
+after it did not); daily drain fractions (the day's drain over the day's
+water); the root-zone EC averaged over the groups and the run; the supply's
+EC and pH error against the targets the controller reports, averaged over
+the time it doses into flowing water; the time it doses with no flow; and
+episodes of supply water over the EC limit or under the pH limit reaching
+the crop.
 """
 
 from typing import Any
@@ -275,6 +287,7 @@ class IrrigationTally:
             "drain_l_m2": drained,
             "water_l_m2_daily": list(self.daily_water_l_m2),
             "uptake_l_m2_daily": list(self.daily_uptake_l_m2),
+            "drain_l_m2_daily": list(self.daily_drain_l_m2),
             "water_balance_error_l_m2": water_in - uptake - drained - (stored - self.stored0_l_m2),
         }
 

@@ -338,6 +338,7 @@ def test_the_timer_gives_the_same_water_every_day_and_its_drain_follows_the_weat
     assert max(drain[1:]) - min(drain[1:]) > 0.1
     assert metrics["water_l_m2"] == pytest.approx(metrics["uptake_l_m2"] + metrics["drain_l_m2"], abs=0.5)
     assert abs(metrics["water_balance_error_l_m2"]) < 1e-9
+    assert sum(metrics["drain_l_m2_daily"]) == pytest.approx(metrics["drain_l_m2"])
     # Its injector was sized for this raw water: on target but for the mixing lag at each start.
     assert metrics["ec_abs_err_ms_cm"] < 0.1 and metrics["ph_abs_err"] < 0.1
     assert metrics["dosing_without_flow_s"] == 0.0 and metrics["ec_limit_violations"] == 0
