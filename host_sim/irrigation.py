@@ -6,7 +6,8 @@ mixer (host_sim/mixer.py) and the drip lines: water flows only while the
 pump is on, not tripped, and a valve is open; the group then gets
 dripper flow x drippers per m2 x its area (pressure-compensating drippers),
 or the pump's capacity if that is less.  The water goes to the group's root
-zone (host_sim/rootzone.py) at the EC leaving the mixer.  Drip lines are
+zone (host_sim/rootzone.py) at the mean EC that left the mixer over the
+tick.  Drip lines are
 taken as full: water reaches the plants as soon as it flows.
 
 The controller interface.  Each tick, after the climate step (the
@@ -137,7 +138,7 @@ class IrrigationSystem:
         self.group = int(irr.valve_group) if flow > 0.0 else 0
         self.dosing = dose_a > 0.0 or dose_b > 0.0 or dose_acid > 0.0
         in_l_m2 = flow * dt_s / S_PER_MIN / self.group_area_m2
-        supply_ec = self.mixer.ec_ms_cm
+        supply_ec = self.mixer.delivered_ec_ms_cm
         for index, zone in enumerate(self.zones):
             zone.step(dt_s, in_l_m2 if index + 1 == self.group else 0.0, supply_ec, demand_l_m2)
 

@@ -101,9 +101,15 @@ class Mixer:
         self.ec_ms_cm = raw_ec_ms_cm
         self.ph = raw_ph
         self._outlet()
-        # Totals dosed, L of stock.
+        # The water that left over the last step: its mean EC (what reaches the crop).
+        self.delivered_ec_ms_cm = self.ec_ms_cm
+        # Totals: stock dosed (L), the stock's salts put in and the salts gone
+        # out to the crop (EC x L, the free H+ aside), the water through (L).
         self.stock_l = 0.0
         self.acid_l = 0.0
+        self.salt_dosed = 0.0
+        self.salt_out = 0.0
+        self.water_l = 0.0
 
     def step(
         self, flow_l_min: float, dose_a_pct: float, dose_b_pct: float, dose_acid_pct: float, dt_s: float
@@ -115,6 +121,7 @@ class Mixer:
         self.acid_l += acid_l_s * dt_s
         ec_in = stock_l_s * ML_PER_L * self.stock_ec_per_ml_l  # EC x L per second
         acid_in = acid_l_s * self.acid_mol_l * MMOL_PER_MOL  # mmol per second
+        self.salt_dosed += ec_in * dt_s
         if flow_l_min <= 0.0:  # standing water: the dose stays where it enters
             self.ec1 += ec_in * dt_s / self.stage_l
             self.acid1 += acid_in * dt_s / self.stage_l
@@ -124,14 +131,20 @@ class Mixer:
         decay = math.exp(-x)
         ec_target = self.raw_ec_ms_cm + ec_in / flow_l_s
         acid_target = acid_in / flow_l_s
-        # Two equal tanks in series toward a steady inlet: exact over the step.
+        # Two equal tanks in series toward a steady inlet: exact over the step,
+        # and so is the mean EC of the water leaving (the integral of the second's).
         d1, d2 = self.ec1 - ec_target, self.ec2 - ec_target
         self.ec1 = ec_target + d1 * decay
         self.ec2 = ec_target + (d2 + d1 * x) * decay
+        out_ec = ec_target + (d2 * (1.0 - decay) + d1 * (1.0 - decay * (1.0 + x))) / x
+        volume_l = flow_l_s * dt_s
+        self.salt_out += out_ec * volume_l
+        self.water_l += volume_l
         d1, d2 = self.acid1 - acid_target, self.acid2 - acid_target
         self.acid1 = acid_target + d1 * decay
         self.acid2 = acid_target + (d2 + d1 * x) * decay
         self._outlet()
+        self.delivered_ec_ms_cm = out_ec + self.ec_ms_cm - self.ec2  # with the free H+ at the sensors
 
     def _outlet(self) -> None:
         h_mol_l = h_ion_mol_l(self.alkalinity_mmol_l - self.acid2, self.carbonate_mmol_l)

@@ -116,6 +116,12 @@ def test_the_system_books_every_litre_and_every_salt(steps):
             no_flow_dosing_s += 10.0
     given_l = sum(zone.water_in_l_m2 for zone in system.zones) * system.group_area_m2
     assert tally.water_l == pytest.approx(given_l, rel=1e-9, abs=1e-9)
+    assert system.mixer.water_l == pytest.approx(given_l, rel=1e-9, abs=1e-9)
+    # The salts that left the mixer reached the groups (and the free H+ of over-acidified water with them).
+    salt_given = sum(zone.salt_in for zone in system.zones) * system.group_area_m2
+    assert salt_given >= system.mixer.salt_out * (1 - 1e-9) - 1e-9
+    if not any(acid for *_, acid, _, _ in steps):  # (the raw water's own H+ at pH 7.8: 5e-6 mS/cm)
+        assert salt_given == pytest.approx(system.mixer.salt_out, rel=1e-5, abs=1e-9)
     assert tally.dosing_without_flow_s == no_flow_dosing_s
     for zone, w0, s0 in zip(system.zones, water0, salt0, strict=True):
         assert zone.water_in_l_m2 - zone.uptake_l_m2 - zone.drain_l_m2 - (

@@ -123,3 +123,26 @@ def test_the_dose_reaches_the_sensors_within_tens_of_seconds():
             ninety_s = t_s
     # Two tanks of 40 L at 2.8 L/s: 14 s each; half way at ~24 s, 90 % at ~56 s.
     assert 15.0 <= half_s <= 35.0 and 40.0 <= ninety_s <= 80.0
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.0, 50.0, 166.7, 400.0]),
+            st.floats(0.0, 100.0),
+            st.floats(0.0, 100.0),
+            st.floats(1.0, 60.0),
+        ),
+        min_size=1,
+        max_size=50,
+    )  # fmt: skip
+)
+def test_the_mixer_loses_no_salt(steps):
+    """Raw water's salts + the stock's = what the mixer holds more + what went to the crop."""
+    mixer = mine_water_mixer()
+    held0 = (mixer.ec1 + mixer.ec2) * mixer.stage_l
+    for flow, a, b, dt_s in steps:
+        mixer.step(flow, a, b, 0.0, dt_s)
+    held = (mixer.ec1 + mixer.ec2) * mixer.stage_l
+    salt_in = mixer.raw_ec_ms_cm * mixer.water_l + mixer.salt_dosed
+    assert salt_in == pytest.approx(held - held0 + mixer.salt_out, rel=1e-9, abs=1e-9)
