@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 NATIVE := .cache/native/sources.sha256
 NATIVE_SOURCES := firmware/core/fixed.py firmware/core/pid.py firmware/core/onoff.py \
 	firmware/core/cascade.py firmware/core/settings.py firmware/core/plausible.py firmware/core/climate.py host_sim/psychro.py host_sim/actuators.py \
-	host_sim/plant.py host_sim/sensors.py host_sim/firmware_controller.py host_sim/tally.py tools/build_native.py
+	host_sim/plant.py host_sim/sensors.py host_sim/firmware_controller.py host_sim/tally.py \
+	host_sim/rootzone.py host_sim/mixer.py host_sim/irrigation.py host_sim/irrigation_baseline.py tools/build_native.py
 
 .PHONY: demo test lint bench mpy native clean
 

@@ -44,6 +44,19 @@ TABLE_ROWS = (
     ("heat_pump_starts", "heat pump starts", "{:d}"),
     ("wall_s", "wall time, s", "{:.1f}"),
 )
+IRRIGATION_ROWS = (  # where the scenario simulates irrigation ([irrigation])
+    ("water_l_m2", "irrigation water, L/m2", "{:.1f}"),
+    ("uptake_l_m2", "crop uptake, L/m2", "{:.1f}"),
+    ("mine_water_m3", "mine water, m3", "{:.1f}"),
+    ("irrigation_starts", "irrigation starts (all groups)", "{:d}"),
+    ("drain_fraction_mean", "drain fraction, mean of days", "{:.3f}"),
+    ("drain_fraction_target", "drain fraction target", "{:.3f}"),
+    ("substrate_ec_mean", "root-zone EC mean, mS/cm", "{:.2f}"),
+    ("ec_abs_err_ms_cm", "supply EC error, mS/cm", "{:.3f}"),
+    ("ph_abs_err", "supply pH error", "{:.3f}"),
+    ("dosing_without_flow_s", "dosing without flow, s", "{:.0f}"),
+    ("ec_limit_violations", "EC/pH limit violations", "{:d}"),
+)
 
 
 def _fmt(fmt, value):
@@ -66,7 +79,8 @@ def metrics_table(title, results):
     for result in results:
         table.add_column(result.controller, justify="right")
     reference = results[0].metrics
-    for key, label, fmt in TABLE_ROWS:
+    rows = TABLE_ROWS + IRRIGATION_ROWS if "water_l_m2" in reference else TABLE_ROWS
+    for key, label, fmt in rows:
         cells = []
         for index, result in enumerate(results):
             value = result.metrics.get(key)
@@ -80,10 +94,12 @@ def metrics_table(title, results):
 
 
 def write_csv(path, series):
+    keys = list(series)  # SERIES_KEYS, then the irrigation's where simulated
+    assert keys[: len(SERIES_KEYS)] == list(SERIES_KEYS)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(SERIES_KEYS)
-        writer.writerows(zip(*(series[key] for key in SERIES_KEYS), strict=True))
+        writer.writerow(keys)
+        writer.writerows(zip(*(series[key] for key in keys), strict=True))
 
 
 def _load(args, parser):

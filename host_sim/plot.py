@@ -16,8 +16,10 @@ def plot_runs(results, path, title):
     Several results overlay their own lines (one colour per controller)."""
     first = results[0].series
     hours = first["t_h"]
-    fig, axes = plt.subplots(5, 1, figsize=(13, 15), sharex=True, constrained_layout=True)
-    temp, humid, act, power, sky = axes
+    irrigated = "substrate_pct" in first
+    panels = 8 if irrigated else 5
+    fig, axes = plt.subplots(panels, 1, figsize=(13, 3 * panels), sharex=True, constrained_layout=True)
+    temp, humid, act, power, sky = axes[:5]
     single = len(results) == 1
 
     temp.plot(hours, first["heat_sp_c"], color="black", lw=1, ls="--", label="heating setpoint")
@@ -61,10 +63,65 @@ def plot_runs(results, path, title):
     act.set_ylabel("position, %")
     power.set_ylabel("W per m2 floor")
     sky.set_ylabel("W/m2")
-    sky.set_xlabel("hours from start (solar time)")
+    if irrigated:
+        _root_zone_panels(results, axes[5:], single)
+    axes[-1].set_xlabel("hours from start (solar time)")
     for axis in axes:
         axis.grid(alpha=0.3)
         axis.legend(loc="upper left", fontsize=8, ncol=3)
     fig.suptitle(title)
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+
+def _root_zone_panels(results, axes, single):
+    """Water content and what went in and out; supply and root-zone EC; supply pH."""
+    water, ec, ph = axes
+    flows = water.twinx() if single else None
+    first = results[0].series
+    ec.plot(first["t_h"], first["ec_target_ms_cm"], color="black", lw=1, ls="--",
+            label=f"supply EC target, {results[0].controller}")  # fmt: skip
+    ph.plot(first["t_h"], first["ph_target"], color="black", lw=1, ls="--",
+            label=f"pH target, {results[0].controller}")  # fmt: skip
+    for result in reversed(results):
+        s, colour = result.series, COLOURS.get(result.controller)
+        name = result.controller
+        water.plot(
+            s["t_h"], s["substrate_pct"], color=colour, lw=1.2, label=f"substrate water, group 1, {name}"
+        )
+        if single:
+            flows.plot(s["t_h"], _daily_sum_l(s["t_h"], s["water_ml_m2"]), color="tab:blue", lw=1,
+                       label="irrigation since midnight, group 1")  # fmt: skip
+            flows.plot(s["t_h"], _daily_sum_l(s["t_h"], s["drain_ml_m2"]), color="tab:red", lw=1, ls="--",
+                       label="drain since midnight, group 1")  # fmt: skip
+            ec.plot(s["t_h"], s["supply_ec_ms_cm"], color="tab:blue", lw=0, marker=".", ms=2.5,
+                    label="supply EC while water flows")  # fmt: skip
+            ec.plot(s["t_h"], s["root_ec_ms_cm"], color="tab:brown", lw=1.2, label="root-zone EC, group 1")
+            ph.plot(s["t_h"], s["supply_ph"], color="tab:purple", lw=0, marker=".", ms=2.5,
+                    label="supply pH while water flows")  # fmt: skip
+        else:
+            ec.plot(
+                s["t_h"], s["root_ec_ms_cm"], color=colour, lw=1.2, label=f"root-zone EC, group 1, {name}"
+            )
+            ec.plot(s["t_h"], s["supply_ec_ms_cm"], color=colour, lw=0, marker=".", ms=2,
+                    label=f"supply EC, {name}")  # fmt: skip
+            ph.plot(
+                s["t_h"], s["supply_ph"], color=colour, lw=0, marker=".", ms=2, label=f"supply pH, {name}"
+            )
+    water.set_ylabel("water content, vol %")
+    if flows is not None:
+        flows.set_ylabel("L/m2 since midnight")
+        flows.legend(loc="upper right", fontsize=8)
+    ec.set_ylabel("EC, mS/cm")
+    ph.set_ylabel("pH")
+
+
+def _daily_sum_l(hours, ml_per_row):
+    """The running sum since midnight (hours from a midnight start), mL -> L."""
+    total, day, sums = 0.0, 0, []
+    for t_h, ml in zip(hours, ml_per_row, strict=True):
+        if int(t_h // 24) != day:
+            day, total = int(t_h // 24), 0.0
+        total += ml / 1000.0
+        sums.append(total)
+    return sums

@@ -18,6 +18,8 @@ from core.fixed import MILLI
 from host_sim import weather as weather_mod
 from host_sim.controllers import CONTROLLERS, Commands, screen_open_w_m2
 from host_sim.crop import crop_profile
+from host_sim.irrigation import SERIES_KEYS as IRRIGATION_SERIES_KEYS
+from host_sim.irrigation import Irrigation
 from host_sim.plant import Greenhouse, energy_balance_error_j, params_for
 from host_sim.psychro import (
     KELVIN,
@@ -106,8 +108,10 @@ def _fault_events(scenario, ticks):
     return events
 
 
-def _apply_fault(plant, sensors, fault, active):
+def _apply_fault(plant, sensors, fault, active, irrigation=None):
     target = fault.target
+    if irrigation is not None and irrigation.apply_fault(target, fault.kind, fault.value, active):
+        return
     if target in sensors.by_target:
         sensor = sensors.by_target[target]
         if active:
@@ -179,6 +183,11 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
     )
     meas = Measurements()
     commands = Commands()
+    irrigation = None
+    if scenario.irrigation is not None:  # drip irrigation and fertigation (host_sim/irrigation.py)
+        irrigation = Irrigation(scenario, controller)
+        irrigation_text = {bit: (code, text) for bit, code, text in irrigation.alarm_text}
+        last_irrigation_bits = 0
     events = _fault_events(scenario, ticks)
     next_event = 0
     alarm_text = {bit: (code, text) for bit, code, text in controller.alarm_text}
@@ -190,6 +199,8 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
     tally = Tally(profile)
     record_every = max(1, RECORD_EVERY_S // period_s)
     series = {key: [] for key in SERIES_KEYS} if record else None
+    if record and irrigation is not None:
+        series.update({key: [] for key in IRRIGATION_SERIES_KEYS})
     power = scenario.power
     cap_window = _window_s(power.cap_from_h, power.cap_to_h)
     surplus_window = _window_s(power.surplus_from_h, power.surplus_to_h)
@@ -204,12 +215,14 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
             controller.set_day(day_start_ms, day_end_ms)
         while next_event < len(events) and events[next_event][0] <= k:
             _, active, fault = events[next_event]
-            _apply_fault(plant, sensors, fault, active)
+            _apply_fault(plant, sensors, fault, active, irrigation)
             next_event += 1
         t_s = k * period_s
         time_of_day_s = (start_s + t_s) % DAY_S
         out_c = t_out[k]
         sensors.read_into(meas, plant, out_c, rh_out[k], sun[k], wind[k], period_s)
+        if irrigation is not None:
+            irrigation.read_into(meas, period_s)
         if cap_window or surplus_window:  # the site's power signal; the heat pump holds to the cap
             meas.power_cap_pct = power.cap_pct if _in_window(time_of_day_s, cap_window) else 100.0
             meas.power_surplus = _in_window(time_of_day_s, surplus_window)
@@ -223,11 +236,16 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
             errors += 1
             alarm_bits = last_alarm_bits
         if alarm_bits != last_alarm_bits:
-            for bit, (code, text) in alarm_text.items():
-                if alarm_bits & bit and not last_alarm_bits & bit:
-                    alarms.append({"t_h": round(t_s / 3600, 3), "code": code, "text": text})
+            _new_alarms(alarm_bits, last_alarm_bits, alarm_text, t_s, alarms)
             last_alarm_bits = alarm_bits
         plant.step(period_s, out_c, out_vapour[k], sun[k], wind[k], commands)
+        if irrigation is not None:  # controller.irrigate, and the root zone drinks what the crop transpired
+            irrigation_bits = irrigation.tick(
+                time_of_day_s, meas, period_s, plant.energy.transpiration_j, day
+            )
+            if irrigation_bits != last_irrigation_bits:
+                _new_alarms(irrigation_bits, last_irrigation_bits, irrigation_text, t_s, alarms)
+                last_irrigation_bits = irrigation_bits
         if meas.power_surplus:
             elec_surplus_j += plant.energy.hp_elec_j + plant.energy.aux_elec_j - elec_before_j
 
@@ -244,6 +262,8 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
             )  # fmt: skip
             for key, value in zip(SERIES_KEYS, row, strict=True):
                 series[key].append(value)
+            if irrigation is not None:
+                irrigation.tally.record(series)
         if progress is not None and k % (DAY_S // period_s) == 0:
             progress(k, ticks)
 
@@ -274,7 +294,17 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
         "alarms": alarms,
         "wall_s": time.perf_counter() - wall_start,
     }
+    if irrigation is not None:
+        metrics["errors"] += irrigation.errors
+        metrics.update(irrigation.tally.metrics())
     return RunResult(controller_name, metrics, series or {})
+
+
+def _new_alarms(bits, last_bits, text_of, t_s, alarms):
+    """Append the alarms raised now (bits set that were not)."""
+    for bit, (code, text) in text_of.items():
+        if bits & bit and not last_bits & bit:
+            alarms.append({"t_h": round(t_s / 3600, 3), "code": code, "text": text})
 
 
 def _window_s(from_h, to_h):

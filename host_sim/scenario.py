@@ -31,11 +31,13 @@ START_FORMAT = "%Y-%m-%dT%H:%M"
 START_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # strptime alone accepts "2026-1-5T0:0"
 MAX_DAYS = 400.0
 
-# Fault targets and the kinds each allows.  Later work adds targets to these
-# groups (ec, ph, flow, drain as sensors; irrigation_pump as equipment).
-SENSOR_TARGETS = ("air_temp", "air_temp_2", "air_rh", "supply_temp", "radiation")
+# Fault targets and the kinds each allows.  The root zone's (substrate, flow,
+# drain, ec, ph, irrigation_pump) need an [irrigation] table.
+SENSOR_TARGETS = ("air_temp", "air_temp_2", "air_rh", "supply_temp", "radiation",
+                  "substrate", "flow", "drain", "ec", "ph")  # fmt: skip
 VALVE_TARGETS = ("heat_valve", "cool_valve", "vent")
-EQUIPMENT_TARGETS = ("heat_pump", "mine_water_pump")
+EQUIPMENT_TARGETS = ("heat_pump", "mine_water_pump", "irrigation_pump")
+IRRIGATION_TARGETS = ("substrate", "flow", "drain", "ec", "ph", "irrigation_pump")
 SENSOR_KINDS = ("dropout", "stuck", "spike", "offset", "noise")  # dropout: reads fail (OSError on the node)
 FAULT_GROUPS = {  # group: (targets, kinds allowed for each of them)
     "sensor": (SENSOR_TARGETS, SENSOR_KINDS),
@@ -118,6 +120,50 @@ class CropSpec:
 
 
 @dataclass(frozen=True)
+class IrrigationSpec:
+    """Drip irrigation and fertigation (host_sim/irrigation.py): valve groups
+    fed in turn by one pump, a root zone per group (host_sim/rootzone.py), a
+    mixer for raw mine water, A/B stock and acid (host_sim/mixer.py), and the
+    timer baseline's settings (host_sim/irrigation_baseline.py)."""
+
+    groups: int
+    group_area_m2: float  # each group's floor area
+    dripper_l_h: float  # pressure-compensating dripper flow
+    drippers_per_m2: float
+    pump_l_min: float  # the irrigation pump's capacity: a group needing more gets this
+    medium: str  # "stone_wool" | "coir" | "soil": the defaults of the substrate figures
+    substrate_l_m2: float  # substrate (or wetted soil) volume per m2 of floor
+    capacity_pct: float  # water content at container (field) capacity, volume %
+    saturation_pct: float
+    stress_pct: float  # uptake falls below this water content ...
+    wilting_pct: float  # ... to nothing here
+    drain_tau_min: float  # time constant of the drain above capacity
+    start_pct: float  # water content at the start of the run
+    start_ec_ms_cm: float  # root-zone EC at the start
+    uptake_ec_ms_cm: float  # EC of what the crop takes up with its water
+    raw_ec_ms_cm: float  # the mine water as it comes
+    raw_ph: float
+    raw_alkalinity_mmol_l: float  # HCO3-
+    stock_ec_per_ml_l: float  # EC rise per mL of A + B stock per L of water
+    dose_pump_l_h: float  # A and B dosing pumps, each, at 100 % duty
+    acid_pump_l_h: float
+    acid_mol_l: float  # H+ per L of acid stock
+    mixing_l: float  # water between the injection point and the EC/pH sensors
+    drain_catchment_m2: float  # floor area of group 1 whose drain the gauge catches
+    drain_tip_ml: float  # the tipping bucket's volume per tip
+    ec_limit_ms_cm: float  # hard limits on the supply: EC above ...
+    ph_min: float  # ... or pH below is a violation (metric ec_limit_violations)
+    target_ec_ms_cm: float  # the crop's supply targets: the timer's injector is sized for these
+    target_ph: float
+    timer_starts: int  # the timer baseline: starts a day, evenly from timer_from_h to timer_to_h
+    timer_from_h: float
+    timer_to_h: float
+    timer_dose_ml_m2: float  # per start and group
+    design_raw_ec_ms_cm: float  # the raw water the timer's injector was sized for
+    design_alkalinity_mmol_l: float
+
+
+@dataclass(frozen=True)
 class FaultSpec:
     start_h: float
     duration_h: float
@@ -141,6 +187,7 @@ class Scenario:
     cooling: CoolingSpec
     crop: CropSpec
     power: PowerSpec
+    irrigation: IrrigationSpec | None  # None: no irrigation simulated
     settings: tuple[tuple[str, float], ...]  # (key, value in its unit), sorted: core/settings.py
     faults: tuple[FaultSpec, ...]
     path: Path | None
@@ -360,6 +407,45 @@ POWER_KEYS = {
     "surplus_from_h": (Number(0.0, 24.0), 0.0),
     "surplus_to_h": (Number(0.0, 24.0), 0.0),
 }
+# None: the medium's figure (rootzone.MEDIA), the crop's (crop.FERTIGATION),
+# or one derived from other keys (_check_irrigation).
+IRRIGATION_KEYS = {
+    "groups": (Integer(1, 32), 4),
+    "group_area_m2": (Number(1.0, 1e6), None),  # None: the greenhouse's area / groups
+    "dripper_l_h": (Number(0.2, 20.0), 2.0),
+    "drippers_per_m2": (Number(0.2, 20.0), 4.0),
+    "pump_l_min": (Number(1.0, 1e5), 200.0),
+    "medium": (Choice(("stone_wool", "coir", "soil")), "stone_wool"),
+    "substrate_l_m2": (Number(1.0, 1000.0), None),
+    "capacity_pct": (Number(5.0, 95.0), None),
+    "saturation_pct": (Number(5.0, 100.0), None),
+    "stress_pct": (Number(1.0, 95.0), None),
+    "wilting_pct": (Number(0.0, 95.0), None),
+    "drain_tau_min": (Number(0.5, 1440.0), None),
+    "start_pct": (Number(0.0, 100.0), None),  # None: 5 points under capacity
+    "start_ec_ms_cm": (Number(0.0, 20.0), None),  # None: 1 mS/cm over the crop's target
+    "uptake_ec_ms_cm": (Number(0.0, 10.0), None),
+    "raw_ec_ms_cm": (Number(0.0, 10.0), 1.2),
+    "raw_ph": (Number(3.0, 8.3), 7.8),  # the bicarbonate model holds below ~8.3
+    "raw_alkalinity_mmol_l": (Number(0.0, 20.0), 5.0),
+    "stock_ec_per_ml_l": (Number(0.001, 1.0), 0.1),
+    "dose_pump_l_h": (Number(0.1, 1e4), 80.0),
+    "acid_pump_l_h": (Number(0.1, 1e4), 40.0),
+    "acid_mol_l": (Number(0.01, 20.0), 2.0),
+    "mixing_l": (Number(1.0, 1e4), 80.0),
+    "drain_catchment_m2": (Number(0.1, 1000.0), 4.0),
+    "drain_tip_ml": (Number(1.0, 1000.0), 20.0),
+    "ec_limit_ms_cm": (Number(0.5, 20.0), 4.0),
+    "ph_min": (Number(2.0, 7.0), 4.5),
+    "target_ec_ms_cm": (Number(0.1, 10.0), None),
+    "target_ph": (Number(4.0, 8.0), None),
+    "timer_starts": (Integer(1, 48), 6),
+    "timer_from_h": (Number(0.0, 24.0), 8.0),
+    "timer_to_h": (Number(0.0, 24.0), 16.0),
+    "timer_dose_ml_m2": (Number(10.0, 5000.0), 250.0),
+    "design_raw_ec_ms_cm": (Number(0.0, 10.0), None),  # None: raw_ec_ms_cm
+    "design_alkalinity_mmol_l": (Number(0.0, 20.0), None),  # None: raw_alkalinity_mmol_l
+}
 FAULT_KEYS = {
     "start_h": (Number(0.0), REQUIRED),  # and before the end of the run: _check_fault
     "duration_h": (Number(0.0, low_open=True), REQUIRED),
@@ -375,6 +461,7 @@ TABLE_KEYS = {
     "cooling": (COOLING_KEYS, False),
     "crop": (CROP_KEYS, True),
     "power": (POWER_KEYS, False),
+    "irrigation": (IRRIGATION_KEYS, False),  # absent: no irrigation simulated
     "settings": ({}, False),  # the firmware's settings: _settings
     "faults": (FAULT_KEYS, False),  # an array of tables
 }
@@ -484,12 +571,86 @@ def _check_greenhouse(greenhouse):
     return greenhouse
 
 
-def _check_fault(source, prefix, fault, days, air_sensors):
+def _check_irrigation(source, irrigation, greenhouse, crop_kind):
+    """Fill the defaults that depend on the medium, the crop and the house; check the rules between keys."""
+    from host_sim.crop import FERTIGATION
+    from host_sim.rootzone import MEDIA
+
+    for defaults in (MEDIA[irrigation["medium"]], FERTIGATION[crop_kind]):
+        for key, value in defaults.items():
+            if irrigation[key] is None:
+                irrigation[key] = value
+    i = irrigation
+    order = ("wilting_pct", "stress_pct", "capacity_pct", "saturation_pct")
+    if not i["wilting_pct"] < i["stress_pct"] <= i["capacity_pct"] < i["saturation_pct"]:
+        got = " < ".join(f"{i[key]:g}" for key in order)
+        raise ScenarioError(
+            f"{source}: irrigation needs wilting_pct < stress_pct <= capacity_pct < saturation_pct "
+            f"(with medium {i['medium']}'s defaults for those not given), got {got}"
+        )
+    if i["start_pct"] is None:
+        i["start_pct"] = i["capacity_pct"] - 5.0
+    if not i["wilting_pct"] <= i["start_pct"] <= i["saturation_pct"]:
+        raise ScenarioError(
+            f"{source}: irrigation.start_pct must be in {i['wilting_pct']:g}..{i['saturation_pct']:g} "
+            f"(wilting_pct..saturation_pct), got {i['start_pct']:g}"
+        )
+    if i["start_ec_ms_cm"] is None:
+        i["start_ec_ms_cm"] = i["target_ec_ms_cm"] + 1.0
+    if i["group_area_m2"] is None:
+        i["group_area_m2"] = greenhouse.area_m2 / i["groups"]
+    elif i["group_area_m2"] * i["groups"] > greenhouse.area_m2 * (1.0 + 1e-9):
+        raise ScenarioError(
+            f"{source}: irrigation.group_area_m2 x groups must be at most greenhouse.area_m2 "
+            f"({greenhouse.area_m2:g}), got {i['group_area_m2']:g} x {i['groups']}"
+        )
+    if i["drain_catchment_m2"] > i["group_area_m2"]:
+        raise ScenarioError(
+            f"{source}: irrigation.drain_catchment_m2 must be at most group_area_m2 "
+            f"({i['group_area_m2']:g}), got {i['drain_catchment_m2']:g}"
+        )
+    for key, raw in (
+        ("design_raw_ec_ms_cm", "raw_ec_ms_cm"),
+        ("design_alkalinity_mmol_l", "raw_alkalinity_mmol_l"),
+    ):
+        if i[key] is None:
+            i[key] = i[raw]
+    if i["timer_starts"] > 1 and not i["timer_from_h"] < i["timer_to_h"]:
+        raise ScenarioError(
+            f"{source}: irrigation.timer_to_h must be after timer_from_h ({i['timer_from_h']:g}) "
+            f"when timer_starts > 1, got {i['timer_to_h']:g}"
+        )
+    spec = IrrigationSpec(**i)
+    from host_sim.irrigation_baseline import injector_pct, round_min
+
+    round_time_min = round_min(spec)
+    if spec.timer_starts > 1:
+        interval_min = (spec.timer_to_h - spec.timer_from_h) * 60.0 / (spec.timer_starts - 1)
+        if round_time_min > interval_min:
+            raise ScenarioError(
+                f"{source}: irrigation.timer_dose_ml_m2 must fit a round of the {spec.groups} groups between "
+                f"two timer starts ({interval_min:g} min), got {spec.timer_dose_ml_m2:g} mL/m2: "
+                f"{round_time_min:.1f} min a round"
+            )
+    ab_pct, acid_pct = injector_pct(spec)
+    for key, pct in (("dose_pump_l_h", ab_pct), ("acid_pump_l_h", acid_pct)):
+        if pct > 100.0:
+            raise ScenarioError(
+                f"{source}: irrigation.{key} is too small for the timer's injector to reach the target "
+                f"(target_ec_ms_cm {spec.target_ec_ms_cm:g}, target_ph {spec.target_ph:g}) at the design "
+                f"raw water: it needs {pct:.0f} % duty, got {getattr(spec, key):g} L/h"
+            )
+    return spec
+
+
+def _check_fault(source, prefix, fault, days, air_sensors, irrigated):
     target, kind, value = fault["target"], fault["kind"], fault["value"]
     if target == "air_temp_2" and air_sensors < 2:
         raise ScenarioError(
             f"{source}: {prefix}.target air_temp_2 needs a second air sensor (greenhouse.air_sensors = 2)"
         )
+    if target in IRRIGATION_TARGETS and not irrigated:
+        raise ScenarioError(f"{source}: {prefix}.target {target} needs an [irrigation] table")
     kinds = FAULT_KINDS[target]
     if not isinstance(kind, str) or kind not in kinds:
         raise ScenarioError(
@@ -513,7 +674,7 @@ def _check_fault(source, prefix, fault, days, air_sensors):
     return fault
 
 
-def _faults(source, data, days, air_sensors):
+def _faults(source, data, days, air_sensors, irrigated):
     entries = data.get("faults", [])
     if not isinstance(entries, list):
         raise ScenarioError(
@@ -527,7 +688,7 @@ def _faults(source, data, days, air_sensors):
                 f"{source}: {prefix} must be a table (a [[faults]] entry), got {_shown(entry)}"
             )
         fault = _read_table(source, prefix, entry, FAULT_KEYS)
-        faults.append(FaultSpec(**_check_fault(source, prefix, fault, days, air_sensors)))
+        faults.append(FaultSpec(**_check_fault(source, prefix, fault, days, air_sensors, irrigated)))
     return tuple(faults)
 
 
@@ -588,16 +749,21 @@ def _build(data, source, base_dir, path):
 
     weather = _check_weather(source, table("weather"), base_dir)
     greenhouse = GreenhouseSpec(**_check_greenhouse(table("greenhouse")))
+    crop = CropSpec(**table("crop"))
+    irrigation = None
+    if data.get("irrigation") is not None:
+        irrigation = _check_irrigation(source, table("irrigation"), greenhouse, crop.kind)
     return Scenario(
         **top,
         weather=WeatherSpec(**weather),
         greenhouse=greenhouse,
         heating=HeatingSpec(**table("heating")),
         cooling=CoolingSpec(**table("cooling")),
-        crop=CropSpec(**table("crop")),
+        crop=crop,
         power=PowerSpec(**table("power")),
+        irrigation=irrigation,
         settings=_settings(source, data),
-        faults=_faults(source, data, top["days"], greenhouse.air_sensors),
+        faults=_faults(source, data, top["days"], greenhouse.air_sensors, irrigation is not None),
         path=path,
         source=source,
     )
@@ -616,6 +782,8 @@ def _as_data(scenario):
         elif name == "faults":
             entries = isinstance(value, tuple | list)
             data[name] = [_spec_as_table(fault) for fault in value] if entries else value
+        elif value is None and name == "irrigation":
+            continue  # not simulated
         else:
             data[name] = _spec_as_table(value)
     return data

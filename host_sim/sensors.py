@@ -5,6 +5,7 @@ read fails (the `dropout` fault: on the node the bus raises OSError and the
 driver reports a missing value)."""
 
 import random
+from typing import Any
 
 import numpy as np
 
@@ -94,6 +95,11 @@ class Measurements:
         "source_return_c",
         "power_cap_pct",
         "power_surplus",
+        "substrate_pct",
+        "flow_l_min",
+        "drain_ml",
+        "ec_ms_cm",
+        "ph",
     )
 
     def __init__(self):
@@ -111,6 +117,12 @@ class Measurements:
         self.source_return_c = None
         self.power_cap_pct = 100.0  # the site's signals: the heat pump's allowed power ...
         self.power_surplus = False  # ... and whether power is plentiful now
+        # Irrigation (host_sim/irrigation.py; None where not simulated, missing or failed).
+        self.substrate_pct = None  # water content of valve group 1's substrate, volume %
+        self.flow_l_min = None  # flow meter on the irrigation main line
+        self.drain_ml = None  # drain gauge: mL collected since the last tick
+        self.ec_ms_cm = None  # supply water after the mixer
+        self.ph = None
 
 
 class SensorSet:
@@ -153,3 +165,92 @@ class SensorSet:
         meas.mine_flow_ok = not plant.mine_pump_tripped
         meas.source_return_c = plant.source_return_c  # a DS18B20 on the return: exact enough here
         return meas
+
+
+IRRIGATION_SEED = 7919  # the irrigation sensors' own noise stream: fitting them changes no other reading
+
+
+class DrainGauge:
+    """A tipping bucket under a known catchment of slabs: the drain collected
+    since the last tick in whole tips of tip_ml (the rest waits in the bucket).
+    Faults as Sensor's: `stuck` is a jammed bucket (it reports the fault's
+    value, or nothing collected), `offset` and `noise` act on each tick's
+    reading, `spike` adds phantom tips."""
+
+    def __init__(self, rng: random.Random, tip_ml: float) -> None:
+        self.rng = rng
+        self.tip_ml = tip_ml
+        self.bucket_ml = 0.0
+        self.fault: str | None = None
+        self.fault_value: float | None = None
+
+    def set_fault(self, kind, value):
+        self.fault = kind
+        self.fault_value = value
+
+    def clear_fault(self):
+        self.fault = None
+        self.fault_value = None
+
+    def read(self, collected_ml: float) -> float | None:
+        self.bucket_ml += collected_ml
+        tips = int(self.bucket_ml // self.tip_ml)
+        self.bucket_ml -= tips * self.tip_ml
+        value = tips * self.tip_ml
+        fault = self.fault
+        if fault is None:
+            return value
+        if fault == "dropout":
+            return None
+        if fault == "stuck":
+            return self.fault_value or 0.0
+        if fault == "offset":
+            value += self.fault_value or 0.0
+        elif fault == "noise":
+            value += self.rng.gauss(0.0, self.fault_value or 0.0)
+        elif fault == "spike" and self.rng.random() < SPIKE_PROBABILITY:
+            value += 10.0 * self.tip_ml if self.fault_value is None else self.fault_value
+        return max(0.0, round(value / self.tip_ml) * self.tip_ml)
+
+
+class IrrigationSensors:
+    """The root zone's and the mixer's sensors, on their own noise stream."""
+
+    def __init__(
+        self, seed: int, substrate_pct: float, ec_ms_cm: float, ph: float, drain_tip_ml: float
+    ) -> None:
+        rng = random.Random(seed + IRRIGATION_SEED)
+        # Slab water-content probe (FDR/TDR, e.g. Grodan GroSens): 0.1 % steps, a little noise.
+        self.substrate = Sensor(rng, 0.3, 0.0, 0.1, 0.0, 100.0, substrate_pct)
+        # Pulse flow meter: ~0.5 % of a group's flow; it reads 0 while nothing flows.
+        self.flow = Sensor(rng, 1.0, 0.0, 0.1, 0.0, 10000.0, 0.0)
+        self.drain = DrainGauge(rng, drain_tip_ml)
+        # EC and pH probes in the mixer's sensor line: the electrodes' own response of seconds.
+        self.ec = Sensor(rng, 0.02, 5.0, 0.01, 0.0, 20.0, ec_ms_cm)
+        self.ph = Sensor(rng, 0.02, 10.0, 0.01, 0.0, 14.0, ph)
+        self.by_target: dict[str, Any] = {
+            "substrate": self.substrate,
+            "flow": self.flow,
+            "drain": self.drain,
+            "ec": self.ec,
+            "ph": self.ph,
+        }
+
+    def read_into(
+        self,
+        meas: Measurements,
+        substrate_pct: float,
+        flow_l_min: float,
+        drain_ml: float,
+        ec_ms_cm: float,
+        ph: float,
+        dt_s: float,
+    ) -> None:
+        meas.substrate_pct = self.substrate.read(substrate_pct, dt_s)
+        flow = self.flow.read(flow_l_min, dt_s)
+        if flow_l_min == 0.0 and self.flow.fault is None:
+            flow = 0.0  # no pulses
+        meas.flow_l_min = flow
+        meas.drain_ml = self.drain.read(drain_ml)
+        meas.ec_ms_cm = self.ec.read(ec_ms_cm, dt_s)
+        meas.ph = self.ph.read(ph, dt_s)

@@ -37,6 +37,7 @@ def test_bench_reports_the_figures(tmp_path):
     assert figures["control_tick_us"] > 0 and figures["control_tick_bytes"] < 200  # issue 5's goal
     assert "simple-pid 2.0.1" in result.stdout
     assert figures["sim_year_s"] > 0 and figures["sim_year_bang_bang_s"] > 0 and figures["sim_days"] == 0.1
+    assert figures["sim_year_irrigation_s"] > 0
     assert figures["sim_year_pure_s"] > 0 and figures["sim_native"] is True  # make builds the compiled path
     # The node under MicroPython (issue 6): sizes, least heap, no heap lost from day to day.
     assert 10 < figures["firmware_mpy_kb"] < 200 and 48 < figures["heap_min_kb"] <= 128

@@ -210,8 +210,8 @@ def test_replace_keeps_an_epw_file():
 # -- bad documents --
 
 ALL_TOP_KEYS = (
-    "control_period_s, cooling, crop, days, description, faults, greenhouse, heating, latitude, name, "
-    "power, seed, settings, start, weather"
+    "control_period_s, cooling, crop, days, description, faults, greenhouse, heating, irrigation, latitude, "
+    "name, power, seed, settings, start, weather"
 )
 PRESET_LIST = ", ".join(sorted(PRESETS))
 NATIVE_DATETIME = toml_text(good()).replace('start = "2026-01-10T00:00"', "start = 2026-01-10T00:00:00")
@@ -242,7 +242,8 @@ BAD = [
         "missing fault key",
         changed({}, [{"start_h": 1.0, "duration_h": 1.0, "kind": "trip"}]),
         "missing required key faults[1].target",
-        "one of air_temp, air_temp_2, air_rh, supply_temp, radiation, heat_valve",
+        "one of air_temp, air_temp_2, air_rh, supply_temp, radiation, substrate, flow, drain, ec, ph, "
+        "heat_valve",
     ),
     (
         "missing table",
@@ -423,8 +424,8 @@ BAD = [
         "unknown target",
         changed({}, [fault(target="roof")]),
         "faults[1].target",
-        "must be one of air_temp, air_temp_2, air_rh, supply_temp, radiation, heat_valve, cool_valve, vent, "
-        "heat_pump, mine_water_pump, got 'roof'",
+        "must be one of air_temp, air_temp_2, air_rh, supply_temp, radiation, substrate, flow, drain, ec, "
+        "ph, heat_valve, cool_valve, vent, heat_pump, mine_water_pump, irrigation_pump, got 'roof'",
     ),
     (
         "offset without value",
@@ -643,3 +644,125 @@ def test_the_crops_setpoints_for_the_season_reach_every_controller_and_the_metri
         series = run(summer, controller, record=True, oracle=False).series
         noon = min(range(len(series["t_h"])), key=lambda i: abs(series["t_h"][i] - 12.0))
         assert series["heat_sp_c"][noon] == 23.5 and series["vent_sp_c"][noon] == 27.5
+
+
+# -- [irrigation] --
+
+
+def test_no_irrigation_table_means_no_irrigation():
+    assert parse_scenario(toml_text(good())).irrigation is None
+    assert parse_scenario(toml_text(good())).replace(days=1).irrigation is None
+
+
+def test_an_empty_irrigation_table_is_a_rose_house_on_stone_wool_with_mine_water():
+    irrigation = parse_scenario(toml_text(good()) + "[irrigation]\n").irrigation
+    assert (irrigation.groups, irrigation.group_area_m2) == (4, 250.0)  # the house's 1000 m2 in four
+    assert (irrigation.medium, irrigation.substrate_l_m2, irrigation.capacity_pct) == (
+        "stone_wool",
+        10.0,
+        75.0,
+    )
+    assert irrigation.start_pct == 70.0  # 5 points under capacity
+    assert (irrigation.raw_ec_ms_cm, irrigation.raw_ph, irrigation.raw_alkalinity_mmol_l) == (1.2, 7.8, 5.0)
+    assert (irrigation.target_ec_ms_cm, irrigation.target_ph, irrigation.uptake_ec_ms_cm) == (2.0, 5.8, 1.5)
+    assert irrigation.start_ec_ms_cm == 3.0
+    assert (irrigation.design_raw_ec_ms_cm, irrigation.design_alkalinity_mmol_l) == (1.2, 5.0)
+    assert parse_scenario(toml_text(good()) + "[irrigation]\n").replace(days=1).irrigation == irrigation
+
+
+def test_the_medium_and_the_crop_give_the_defaults_and_given_keys_win():
+    tomato_soil = changed(
+        {"crop.kind": "tomato", "irrigation.medium": "soil", "irrigation.capacity_pct": 30.0}
+    )
+    irrigation = parse_scenario(tomato_soil).irrigation
+    assert (irrigation.substrate_l_m2, irrigation.capacity_pct, irrigation.drain_tau_min) == (
+        200.0,
+        30.0,
+        360.0,
+    )
+    assert (irrigation.target_ec_ms_cm, irrigation.uptake_ec_ms_cm) == (2.8, 2.0)
+
+
+BAD_IRRIGATION = [
+    (
+        "out of range",
+        {"irrigation.raw_ph": 9.0},
+        "bad.toml: irrigation.raw_ph must be a number in 3..8.3, got 9.0",
+    ),
+    (
+        "unknown key",
+        {"irrigation.dripper_flow": 2.0},
+        "bad.toml: unknown key irrigation.dripper_flow (allowed: acid_mol_l, acid_pump_l_h, capacity_pct, ",
+    ),
+    (
+        "groups not an integer",
+        {"irrigation.groups": 2.5},
+        "bad.toml: irrigation.groups must be an integer in 1..32, got 2.5",
+    ),
+    (
+        "water contents out of order",
+        {"irrigation.capacity_pct": 95.0},
+        "bad.toml: irrigation needs wilting_pct < stress_pct <= capacity_pct < saturation_pct (with medium "
+        "stone_wool's defaults for those not given), got 20 < 45 < 95 < 90",
+    ),
+    (
+        "start outside the slab's range",
+        {"irrigation.start_pct": 95.0},
+        "bad.toml: irrigation.start_pct must be in 20..90 (wilting_pct..saturation_pct), got 95",
+    ),
+    (
+        "groups bigger than the house",
+        {"irrigation.group_area_m2": 400.0},
+        "bad.toml: irrigation.group_area_m2 x groups must be at most greenhouse.area_m2 (1000), got 400 x 4",
+    ),
+    (
+        "catchment bigger than a group",
+        {"irrigation.drain_catchment_m2": 300.0},
+        "bad.toml: irrigation.drain_catchment_m2 must be at most group_area_m2 (250), got 300",
+    ),
+    (
+        "timer window backwards",
+        {"irrigation.timer_from_h": 16.0, "irrigation.timer_to_h": 8.0},
+        "bad.toml: irrigation.timer_to_h must be after timer_from_h (16) when timer_starts > 1, got 8",
+    ),
+    (
+        "timer round longer than the interval",
+        {"irrigation.timer_starts": 48, "irrigation.timer_dose_ml_m2": 2000.0},
+        "bad.toml: irrigation.timer_dose_ml_m2 must fit a round of the 4 groups between two timer starts",
+    ),
+    (
+        "dosing pump too small for the injector",
+        {"irrigation.dose_pump_l_h": 1.0},
+        "bad.toml: irrigation.dose_pump_l_h is too small for the timer's injector to reach the target",
+    ),
+    (
+        "acid pump too small for the injector",
+        {"irrigation.acid_pump_l_h": 1.0},
+        "bad.toml: irrigation.acid_pump_l_h is too small for the timer's injector to reach the target",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"), [c[1:] for c in BAD_IRRIGATION], ids=[c[0] for c in BAD_IRRIGATION]
+)
+def test_bad_irrigation_names_the_key_and_what_is_allowed(changes, message):
+    assert error_of(changed(changes)).startswith(message)
+
+
+@pytest.mark.parametrize("target", ["substrate", "flow", "drain", "ec", "ph", "irrigation_pump"])
+def test_the_irrigation_fault_targets_need_the_irrigation_table(target):
+    kind = "trip" if target == "irrigation_pump" else "dropout"
+    message = error_of(changed({}, [fault(target=target, kind=kind)]))
+    assert message == f"bad.toml: faults[1].target {target} needs an [irrigation] table"
+    parsed = parse_scenario(changed({"irrigation.groups": 2}, [fault(target=target, kind=kind)]))
+    assert parsed.faults[0].target == target
+
+
+def test_irrigation_faults_take_the_kinds_of_their_group():
+    message = error_of(changed({"irrigation.groups": 2}, [fault(target="ec", kind="trip")]))
+    assert (
+        "faults[1].kind must be one of dropout, noise, offset, spike, stuck (for sensor target ec)" in message
+    )
+    message = error_of(changed({"irrigation.groups": 2}, [fault(target="irrigation_pump", kind="stuck")]))
+    assert "faults[1].kind must be one of trip (for equipment target irrigation_pump)" in message

@@ -28,13 +28,17 @@ MICROPYTHON = Path(sys.executable).parent / "micropython"
 SIM_YEAR_GOAL_S = 60
 
 
-def sim_year(days, controller, native=True):
-    """Wall time of a simulated run of the default scenario on CPython, one core,
-    scaled to 365 days when fewer are asked for; in a fresh process, with the
-    compiled build (tools/build_native.py) or as plain Python."""
+IRRIGATION_SCENARIO = "zichuan-rose-irrigation-winter"  # the default's house with drip fertigation
+
+
+def sim_year(days, controller, native=True, scenario="zichuan-rose-winter"):
+    """Wall time of a simulated run of the scenario (the default's, unless
+    asked) on CPython, one core, scaled to 365 days when fewer are asked for;
+    in a fresh process, with the compiled build (tools/build_native.py) or as
+    plain Python."""
     env = dict(os.environ, HOST_SIM_NATIVE="1" if native else "0")
     result = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "bench_sim.py"), str(days), controller],
+        [sys.executable, str(REPO / "tools" / "bench_sim.py"), str(days), controller, scenario],
         capture_output=True,
         text=True,
         env=env,
@@ -125,6 +129,7 @@ def main():
     figures["sim_year_s"], ticks, figures["sim_native"] = sim_year(args.sim_days, "firmware")
     figures["sim_year_pure_s"], _, _ = sim_year(args.sim_days, "firmware", native=False)
     figures["sim_year_bang_bang_s"], _, _ = sim_year(args.sim_days, "bang_bang")
+    figures["sim_year_irrigation_s"], _, _ = sim_year(args.sim_days, "firmware", scenario=IRRIGATION_SCENARIO)
     figures["sim_tick_us"] = figures["sim_year_s"] / (ticks * 365 / args.sim_days) * 1e6
     figures["sim_year_ratio_to_goal"] = figures["sim_year_s"] / SIM_YEAR_GOAL_S
     figures["sim_native_ratio_to_pure"] = figures["sim_year_s"] / figures["sim_year_pure_s"]
@@ -134,7 +139,8 @@ def main():
         f"controller ({figures['sim_tick_us']:.0f} us a tick), goal {SIM_YEAR_GOAL_S} s "
         f"(x{figures['sim_year_ratio_to_goal']:.2f}); plain Python {figures['sim_year_pure_s']:.0f} s "
         f"(compiled x{figures['sim_native_ratio_to_pure']:.2f}); "
-        f"bang_bang {figures['sim_year_bang_bang_s']:.0f} s"
+        f"bang_bang {figures['sim_year_bang_bang_s']:.0f} s; with drip fertigation "
+        f"{figures['sim_year_irrigation_s']:.0f} s"
         + ("" if args.sim_days == 365 else f"  [scaled from {args.sim_days:g} days]")
     )
     # The node runtime: the real firmware under the unix port (tools/bench_node.py).

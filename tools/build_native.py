@@ -41,6 +41,10 @@ MODULES = (
     ("host_sim", "sensors"),
     ("host_sim", "firmware_controller"),
     ("host_sim", "tally"),
+    ("host_sim", "rootzone"),
+    ("host_sim", "mixer"),
+    ("host_sim", "irrigation"),
+    ("host_sim", "irrigation_baseline"),
 )
 
 
