@@ -15,7 +15,16 @@ import time
 from pathlib import Path
 
 from core.climate import ALARM_TEXT, Inputs, Outputs
-from host_sim.firmware_controller import fill_commands, fill_inputs, house_for, settings_for
+from core.watering import Readings, alarm_text
+from host_sim.firmware_controller import (
+    fill_commands,
+    fill_inputs,
+    fill_irrigation,
+    fill_targets,
+    fill_water_readings,
+    house_for,
+    settings_for,
+)
 from node.config import dumps
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,6 +35,9 @@ MICROPYTHON = Path(sys.executable).parent / "micropython"
 # 32-bit ESP32 objects are about half these sizes, so ~110 kB free there is more).
 REPL_HEAP = "128K"
 HEAP = "96K"  # an ESP32-sized heap; the node runs in 88K on the 64-bit unix port (make bench)
+# A house that irrigates also loads the irrigation and fertigation (about
+# 30 kB more on this 64-bit port): the fertigation node is the S3 board, with PSRAM.
+IRRIGATION_HEAP = "128K"
 READINGS = ("air_c", "air2_c", "rh_pct", "supply_c", "radiation_w_m2", "outdoor_c",
             "outdoor_rh_pct", "wind_m_s", "source_return_c")  # fmt: skip
 
@@ -85,7 +97,7 @@ class MicroPythonController:
         flash = Path(self._flash.name)
         write_flash(flash, scenario)
         firmware = compiled_firmware()
-        heap = heap or (REPL_HEAP if repl else HEAP)
+        heap = heap or (REPL_HEAP if repl else IRRIGATION_HEAP if scenario.irrigation else HEAP)
         command = [str(MICROPYTHON), "-X", f"heapsize={heap}", str(firmware / "main.py")]
         env = {"MICROPYPATH": f".frozen:{firmware}"}  # .frozen: the port's own asyncio
         self.pace_s = pace_s
@@ -113,6 +125,10 @@ class MicroPythonController:
             self.frames, self.answers = self.process.stdin, self.process.stdout
         self.inputs = Inputs()
         self.outputs = Outputs()
+        self.irrigating = scenario.irrigation is not None
+        self.irrigation_alarm_text = alarm_text() if self.irrigating else ()
+        self._water_readings = Readings()
+        self._water_answer = None  # the node's i line of this tick, as ints
         self._day = None
         self._stderr = None  # the node's stderr, once closed
 
@@ -127,6 +143,11 @@ class MicroPythonController:
             time_of_day_s * 1000, dt_s * 1000, " ".join(fields), inp.heat_pump_running,
             inp.mine_flow_ok, inp.power_cap, inp.power_surplus,
         )  # fmt: skip
+        if self.irrigating:  # the root zone's and the mixer's readings first
+            r = self._water_readings
+            fill_water_readings(r, meas)
+            water = (r.substrate_pct, r.flow_ml_min, r.drain_ml, r.ec, r.ph)
+            frame = "w %s\n" % " ".join(_field(v) for v in water) + frame
         if self._day:
             frame = self._day + frame
             self._day = None
@@ -146,7 +167,19 @@ class MicroPythonController:
         out.heat_pump_on, out.heat_pump_cooling = bool(values[5]), bool(values[6])
         out.heat_pump_supply_c, out.alarms = values[7], values[8]
         fill_commands(commands, out)
+        if self.irrigating:
+            line = self.answers.readline()
+            if not line.startswith("i "):
+                raise NodeStopped(f"the node answered {line!r}; its stderr:\n{self.close()}")
+            self._water_answer = [int(v) for v in line.split()[1:]]
         return out.alarms
+
+    def irrigate(self, time_of_day_s, meas, dt_s, irr):
+        """The node's i answer of this tick (its water step ran with the climate's)."""
+        group, dose_ab, dose_acid, alarms, ec_target, ph_target, drain_target = self._water_answer
+        fill_irrigation(irr, group, dose_ab, dose_acid)
+        fill_targets(irr, ec_target, ph_target, drain_target)
+        return alarms
 
     def free_heap(self) -> int:
         """The node's free heap now, in bytes, after a full collection."""

@@ -231,7 +231,7 @@ def test_ph_low_trips_too():
 def test_raw_water_above_the_target_is_an_alarm_not_a_chase():
     fert = fertigation(raw_ec=2500)
     for k in range(30):
-        fert.tick(STEP_MS, True, 2500 + k % 3, 6500 + k % 3, 300)
+        fert.tick(STEP_MS, True, 2500 + k % 3, 5800 + k % 3, 300)  # the acid holds the pH
     assert fert.alarms & ALARM_RAW_EC and fert.ab.duty == 0 and fert.acid.duty > 0
 
 

@@ -33,6 +33,8 @@ ALARM_AB_LIMIT = const(32)
 ALARM_ACID_LIMIT = const(64)
 ALARM_EC_NO_RESPONSE = const(128)
 ALARM_PH_NO_RESPONSE = const(256)
+ALARM_EC_DEVIATION = const(512)
+ALARM_PH_DEVIATION = const(1024)
 TRIPS = ALARM_EC_HIGH | ALARM_PH_LOW  # latched: they need acknowledge()
 ALARM_TEXT = (
     (ALARM_EC_HIGH, "ec_high", "supply EC above its limit: dosing and irrigation stopped, acknowledge"),
@@ -44,6 +46,16 @@ ALARM_TEXT = (
     (ALARM_ACID_LIMIT, "acid_limit", "acid pump reached its run-time limit: stopped"),
     (ALARM_EC_NO_RESPONSE, "ec_no_response", "A/B dose at its limit and the EC does not follow: stopped"),
     (ALARM_PH_NO_RESPONSE, "ph_no_response", "acid dose at its limit and the pH does not follow: stopped"),
+    (
+        ALARM_EC_DEVIATION,
+        "ec_deviation",
+        "A/B dose far from the recipe's for long: check the EC probe and stock",
+    ),
+    (
+        ALARM_PH_DEVIATION,
+        "ph_deviation",
+        "acid dose far from the recipe's for long: check the pH probe and acid",
+    ),
 )
 SATURATED = const(95000)  # a dose this high counts as held at the limit
 ON_MAX_MS = const(86400000)
@@ -53,11 +65,13 @@ class Doser:
     """One dosing channel: a PI loop with feed-forward, its on-time limits,
     its sensor checks."""
 
-    def __init__(self, loop, sensor_alarm, limit_alarm, stuck_alarm, max_step):
+    def __init__(self, loop, sensor_alarm, limit_alarm, stuck_alarm, deviation_alarm, max_step):
         self.loop = loop
         self.sensor_alarm = sensor_alarm
         self.limit_alarm = limit_alarm
         self.stuck_alarm = stuck_alarm
+        self.deviation_alarm = deviation_alarm
+        self.far_ms = 0  # how long the dose has been far from the feed-forward
         self.check = Plausible(max_step)
         self.duty = 0
         self.start_on_ms = 0  # pump on-time this start (duty x time)
@@ -71,9 +85,11 @@ class Doser:
         self.stuck = False
 
     def stop(self):
+        """No dose now; the loop holds what it has learnt for the next start."""
         self.duty = 0
         self.saturated_ms = 0
-        self.loop.set_track(0)
+        if self.loop.mode == AUTO:
+            self.loop.set_hold()
 
     def dose(self, target, reading, ff, dt_ms, f):
         """The duty for this step, and the alarms; reading already checked."""
@@ -84,12 +100,9 @@ class Doser:
             self.stop()
             return self.limit_alarm
         loop = self.loop
-        if loop.mode != AUTO:  # (re)starting: from the feed-forward, bumpless after
-            loop.set_track(clamp(ff, 0, FULL_SCALE))
-            duty = loop.update(target, reading, dt_ms, ff)
-            loop.set_auto()
-        else:
-            duty = loop.update(target, reading, dt_ms, ff)
+        loop.set_auto()  # from where the last start left it (held)
+        loop.start_from(clamp(ff, 0, FULL_SCALE))  # the very first: from the recipe
+        duty = loop.update(target, reading, dt_ms, ff)
         if duty >= SATURATED:
             self.saturated_ms = clamp(self.saturated_ms + dt_ms, 0, ON_MAX_MS)
             if self.saturated_ms >= f.saturated_ms:
@@ -98,11 +111,19 @@ class Doser:
                 return self.stuck_alarm
         else:
             self.saturated_ms = 0
+        alarm = 0
+        if f.deviation and (duty - ff > f.deviation or ff - duty > f.deviation):
+            # a drifting probe: the loop leans far from the recipe and stays there
+            self.far_ms = clamp(self.far_ms + dt_ms, 0, ON_MAX_MS)
+            if self.far_ms >= f.deviation_ms:
+                alarm = self.deviation_alarm
+        else:
+            self.far_ms = 0
         self.duty = duty
         on_ms = muldiv(dt_ms, duty, FULL_SCALE)
         self.start_on_ms = clamp(self.start_on_ms + on_ms, 0, ON_MAX_MS)
         self.day_on_ms = clamp(self.day_on_ms + on_ms, 0, ON_MAX_MS)
-        return 0
+        return alarm
 
 
 class Fertigation:
@@ -122,21 +143,19 @@ class Fertigation:
         self.acid_ff = 30000  # acid duty that brings the raw water to the pH target
         self.max_start_on_ms = 600000
         self.max_day_on_ms = 7200000
-        self.frozen_ms = 120000
+        self.frozen_ms = 60000
         self.saturated_ms = 180000
+        self.deviation = 25000  # a dose this far from the feed-forward (0: never) ...
+        self.deviation_ms = 600000  # ... this long is an alarm
         # Dosers.  EC: % of duty per mS/cm of error; pH: more acid above the target.
         self.ab = Doser(
-            PID(kp_m=20000, ki_m=500), ALARM_EC_SENSOR, ALARM_AB_LIMIT, ALARM_EC_NO_RESPONSE, 1500
-        )
+            PID(kp_m=20000, ki_m=500),
+            ALARM_EC_SENSOR, ALARM_AB_LIMIT, ALARM_EC_NO_RESPONSE, ALARM_EC_DEVIATION, 1500,
+        )  # fmt: skip
         self.acid = Doser(
             PID(kp_m=30000, ki_m=600, direct=True),
-            ALARM_PH_SENSOR,
-            ALARM_ACID_LIMIT,
-            ALARM_PH_NO_RESPONSE,
-            3000,
-        )
-        self.ab.loop.set_track(0)
-        self.acid.loop.set_track(0)
+            ALARM_PH_SENSOR, ALARM_ACID_LIMIT, ALARM_PH_NO_RESPONSE, ALARM_PH_DEVIATION, 3000,
+        )  # fmt: skip
         self.light_w_m2 = 0  # the averaged radiation
         self._light_rest = 0
         self.ec_target = self.ec_dark
@@ -164,6 +183,10 @@ class Fertigation:
         self.tripped = alarms & TRIPS
         ec = self._checked(self.ab, ec, dt_ms, flowing)
         ph = self._checked(self.acid, ph, dt_ms, flowing)
+        if ec is None:  # (raised between starts too, until the probe reads again)
+            alarms |= ALARM_EC_SENSOR
+        if ph is None:
+            alarms |= ALARM_PH_SENSOR
         if flowing and not self._flowing:
             self.ab.new_start()
             self.acid.new_start()
@@ -175,7 +198,6 @@ class Fertigation:
             return self.tripped != 0
         if ec is None:
             self.ab.stop()
-            alarms |= ALARM_EC_SENSOR
         elif self.raw_ec >= self.ec_target:
             self.ab.stop()
             alarms |= ALARM_RAW_EC
@@ -184,17 +206,17 @@ class Fertigation:
             alarms |= self.ab.dose(self.ec_target, ec, ff, dt_ms, self)
         if ph is None:
             self.acid.stop()
-            alarms |= ALARM_PH_SENSOR
         else:
             alarms |= self.acid.dose(self.ph_target, ph, self.acid_ff, dt_ms, self)
         self.alarms = alarms
         return False
 
     def _checked(self, doser, reading, dt_ms, flowing):
-        """The reading, or None when missing or frozen (only while water flows:
-        standing water may rightly read steady)."""
+        """The reading, or None when missing or frozen: repeated exactly for
+        frozen_ms of flowing water (standing water may rightly read steady),
+        until it reads something else."""
         used = doser.check.check(reading, dt_ms if flowing else 0)
-        if used is not None and flowing and doser.check.frozen_ms >= self.frozen_ms:
+        if used is not None and doser.check.frozen_ms >= self.frozen_ms:
             return None
         return used
 

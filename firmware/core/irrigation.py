@@ -42,6 +42,7 @@ ALARM_DRAIN_SENSOR = const(4)
 ALARM_SUBSTRATE_SENSOR = const(8)
 ALARM_OVERRUN = const(16)
 ALARM_HELD = const(32)
+ALARM_DRAIN_SILENT = const(64)
 ALARM_TEXT = (
     (ALARM_NO_FLOW, "no_flow", "irrigation pump on but no flow: start stopped, tried again later"),
     (ALARM_FLOW_SENSOR, "flow_sensor", "flow meter missing: doses timed at nominal flow, no fertiliser"),
@@ -49,6 +50,11 @@ ALARM_TEXT = (
     (ALARM_SUBSTRATE_SENSOR, "substrate_sensor", "substrate sensor missing: its start rules are off"),
     (ALARM_OVERRUN, "irrigation_overrun", "a start ran three times its expected time: stopped"),
     (ALARM_HELD, "irrigation_held", "irrigation held by a fertigation limit: acknowledge it"),
+    (
+        ALARM_DRAIN_SILENT,
+        "drain_silent",
+        "no drain for much water: the gauge may be stuck; dose held at its base",
+    ),
 )
 
 
@@ -88,6 +94,7 @@ class Irrigation:
         self.dose_max_pm = 2000
         self.drain_target_pm = drain_target_pm
         self.drain_gain_pm = 1000
+        self.drain_silent_ml_m2 = 1000  # water given without drain that makes the gauge suspect; 0: never
         self.prove_ms = 30000
         self.retry_ms = 600000
         # Day bounds (set_day), as the Climate's.
@@ -110,6 +117,8 @@ class Irrigation:
         self.start_dose_ml_m2 = 0  # the gauge group's last start, per m2
         self.start_drain_ml = 0  # drain collected since then
         self.start_fraction_pm = -1  # the last complete start's drain fraction; -1: none yet
+        self.dry_ml_m2 = 0  # water given to the gauge group since its last drain
+        self.drain_silent = False
         # Today's totals, and yesterday's (totals()).
         self.starts = 0
         self.water_ml = 0  # all groups
@@ -128,6 +137,8 @@ class Irrigation:
         is the drain gauge's collection since the last tick.  Sets active,
         flow_proven and alarms; returns the group to open (0: none, pump off)."""
         alarms = ALARM_NO_FLOW if self._no_flow else 0
+        if self.drain_silent:
+            alarms |= ALARM_DRAIN_SILENT
         if time_of_day_ms < self._last_tod_ms:
             self._new_day()
         self._last_tod_ms = time_of_day_ms
@@ -217,6 +228,16 @@ class Irrigation:
         """The gauge group's last start: its drain fraction moves the dose."""
         if not self.start_dose_ml_m2 or not self.drain_area_m2:
             return
+        if self.start_drain_ml == 0:  # a slab filling gives none, for a while; a jammed gauge never
+            self.dry_ml_m2 = clamp(self.dry_ml_m2 + self.start_dose_ml_m2, 0, SINCE_MAX_MS)
+            if self.drain_silent_ml_m2 and self.dry_ml_m2 >= self.drain_silent_ml_m2:
+                self.drain_silent = True  # not believed: the base dose until drain is seen again
+                self.dose_factor_pm = 1000
+                self.spacing_pm = 1000
+                return
+        else:
+            self.dry_ml_m2 = 0
+            self.drain_silent = False
         drain_ml_m2 = self.start_drain_ml // self.drain_area_m2
         fraction_pm = clamp(drain_ml_m2 * 1000 // self.start_dose_ml_m2, 0, 1000)
         self.start_fraction_pm = fraction_pm

@@ -19,6 +19,7 @@ irr.drain_target_pct     water.irr.drain_target_pm    0       800   10 %        
 irr.drain_gain           water.irr.drain_gain_pm      0      5000 1000 -         dose change per unit of drain error (1: 10 % per 10 points)
 irr.prove_s              water.irr.prove_ms        5000    600000 1000 s         flow must be proven this soon after a start
 irr.retry_s              water.irr.retry_ms       60000  14400000 1000 s         a start without flow is tried again after this
+irr.drain_silent_ml_m2   water.irr.drain_silent_ml_m2 0     20000    1 mL/m2     water given without any drain that makes the gauge suspect; 0: never
 # Fertigation (core/fertigation.py): EC in mS/cm, pH, dosing limits.
 fert.ec_dark_ms_cm       water.fert.ec_dark           0     10000 1000 mS/cm     supply EC target in dull light
 fert.ec_bright_ms_cm     water.fert.ec_bright         0     10000 1000 mS/cm     supply EC target in bright light
@@ -35,6 +36,8 @@ fert.max_start_s         water.fert.max_start_on_ms 0    3600000 1000 s         
 fert.max_day_s           water.fert.max_day_on_ms   0   86400000 1000 s         most on-time of a dosing pump in a day
 fert.frozen_s            water.fert.frozen_ms     10000   3600000 1000 s         an EC or pH repeated exactly this long is failed
 fert.saturated_s         water.fert.saturated_ms  10000   3600000 1000 s         a dose held at its limit this long is failed
+fert.deviation_pct       water.fert.deviation         0    100000 1000 %         a dose this far from the recipe's (0: never) ...
+fert.deviation_s         water.fert.deviation_ms  60000  86400000 1000 s         ... this long raises ec_deviation or ph_deviation
 fert.ec.kp               gain.water.fert.ab.loop.kp_m 0   1000000 1000 %/(mS/cm) A/B duty per mS/cm of EC error
 fert.ec.ki               gain.water.fert.ab.loop.ki_m 0     50000 1000 %/(mS/cm*s) A/B: integral gain
 fert.ph.kp               gain.water.fert.acid.loop.kp_m 0 1000000 1000 %/pH      acid duty per pH above the target

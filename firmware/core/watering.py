@@ -73,3 +73,10 @@ class Watering:
         names = [name for bit, name, _ in IRR_ALARMS if alarms & bit]
         names += [name for bit, name, _ in FERT_ALARMS if alarms >> FERT_SHIFT & bit]
         return names
+
+
+def alarm_text():
+    """Every water alarm as (bit of Watering.alarms, code, text)."""
+    return tuple((bit, code, text) for bit, code, text in IRR_ALARMS) + tuple(
+        (bit << FERT_SHIFT, code, text) for bit, code, text in FERT_ALARMS
+    )
