@@ -94,7 +94,7 @@ class Irrigation:
         self.dose_max_pm = 2000
         self.drain_target_pm = drain_target_pm
         self.drain_gain_pm = 1000
-        self.drain_silent_ml_m2 = 1000  # water given without drain that makes the gauge suspect; 0: never
+        self.drain_silent_ml_m2 = 750  # water given without drain that makes the gauge suspect; 0: never
         self.prove_ms = 30000
         self.retry_ms = 600000
         # Day bounds (set_day), as the Climate's.

@@ -63,12 +63,7 @@ def make_climate(house):
         air_sensors = house["air_sensors"]
         if air_sensors not in (1, 2) or isinstance(air_sensors, bool):
             raise ValueError("house.air_sensors must be 1 or 2, got %r" % (air_sensors,))
-    water = None
-    if "irrigation" in house:  # (loaded only where the house irrigates: heap)
-        from node.house_water import watering
-
-        water = watering(house["irrigation"], crop)
-    return Climate(
+    climate = Climate(
         profile,
         supply_max_c=supply_max_c,
         vents=house.get("vents", True),
@@ -78,5 +73,9 @@ def make_climate(house):
         screen_open_w_m2=screen_open,
         fog=house.get("fog", False),
         air_sensors=air_sensors,
-        water=water,
     )
+    if "irrigation" in house:  # loaded only where the house irrigates, after the
+        from node.house_water import watering  # Climate has its heap in one piece
+
+        climate.water = watering(house["irrigation"], crop)
+    return climate
