@@ -282,3 +282,24 @@ def test_dosing_never_runs_without_flow_nor_past_its_limits(sequence, dt_ms):
     if fert.ab.start_on_ms >= 60000:
         fert.tick(dt_ms, True, 1500, 5800, 300)
         assert fert.ab.duty == 0 and fert.alarms & ALARM_AB_LIMIT
+
+
+def test_a_drain_gauge_that_never_tips_is_suspected_and_the_dose_goes_back_to_its_base():
+    from core.irrigation import ALARM_DRAIN_SILENT
+
+    irr = irrigation(max_interval_ms=0)
+    factors = []
+    for k in range(6 * HOUR_MS // STEP_MS):
+        before = irr.active
+        irr.tick(SUNRISE_MS + HOUR_MS + k * STEP_MS, STEP_MS, 500, None, 100000 if irr.active else 0, 0)
+        if irr.active and not before:
+            factors.append((irr.dose_factor_pm, irr.drain_silent))
+        silent_alarm = irr.alarms & ALARM_DRAIN_SILENT
+    # 0 % drain: +30 % a start (250, 325, 400 mL/m2), then 975 mL/m2 without a tip
+    assert factors[:4] == [(1000, False), (1300, False), (1600, False), (1000, True)]
+    assert all(f == (1000, True) for f in factors[4:]) and silent_alarm
+    t = SUNRISE_MS + 7 * HOUR_MS
+    irr.tick(t, STEP_MS, 500, None, 100000 if irr.active else 0, 40)  # a tip at last: believed again
+    for k in range(1, 360):  # the next start weighs it
+        irr.tick(t + k * STEP_MS, STEP_MS, 500, None, 100000 if irr.active else 0, 0)
+    assert not irr.drain_silent and not irr.alarms & ALARM_DRAIN_SILENT
