@@ -146,7 +146,9 @@ def _water_lines(water):
     starts, water_ml, water_ml_m2, drain_pm = irr.totals()
     group = "group %d" % water.group if water.group else "no group"
     drain = "-" if drain_pm < 0 else "%g %%" % (drain_pm / 10)
-    yield "irrigation: %s, today %d starts, %g L/m2, drain %s; dose %g %%, spacing %g %%; mine water %g m3" % (  # noqa: E501
+    yield (
+        "irrigation: %s, today %d starts, %g L/m2, drain %s; dose %g %%, spacing %g %%; mine water %g m3"
+    ) % (
         group, starts, water_ml_m2 / 1000, drain, irr.dose_factor_pm / 10, irr.spacing_pm / 10,
         water_ml / 1000000)  # fmt: skip
     yield "fertigation: EC %s (target %g) mS/cm, pH %s (target %g), A/B %g %%, acid %g %%" % (
