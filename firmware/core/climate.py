@@ -39,7 +39,14 @@ RAMP_MS = const(3600000)  # setpoint ramps over one hour
 RAMP_LEAD_MS = const(1200000)  # the heating follows the morning ramp this much ahead
 AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
 SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
-SUPPLY_MIN_C = const(20000)
+# The supply setpoint goes no lower than the heating setpoint plus
+# supply.floor_k (0 by default): water at the air's temperature heats nothing,
+# so the air loop may ask for anything from there up.  A fixed 20 degC floor
+# overheated a well-insulated house (a solar greenhouse under its quilt needs
+# water only ~2 K above the air at night) to the top of the heating band, where
+# the heating rested, cooled and started again: the heat pump cycled about ten
+# times a night and the mixing valve with it.
+SUPPLY_FLOOR_K = const(0)
 HEATING_BAND_K = const(1000)  # heating may act up to 1 K above its setpoint
 HEAT_PUMP_ON_DEMAND = const(5000)  # heating valve above 5 % starts the heat pump ...
 HEAT_PUMP_OFF_DEMAND = const(500)  # ... and below 0.5 % lets it stop: no short cycling
@@ -268,7 +275,8 @@ class Climate:
         self.air_loop = PID(kp_m=3000, ki_m=3)
         # Supply -> mixing valve: 3 %/K, Ti 5 min, 0.1 K deadband (DS18B20 steps are 0.0625 K).
         self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
-        self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
+        floor_c = min(self.profile["heat_night_c"], self.supply_max_c)
+        self.heating = Cascade(self.air_loop, self.supply_loop, floor_c, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
         # Fog on VPD above its aim: 80 %/kPa, Ti about 9 min (the RH it acts on
@@ -290,6 +298,7 @@ class Climate:
         self.hp_on_demand = HEAT_PUMP_ON_DEMAND
         self.hp_off_demand = HEAT_PUMP_OFF_DEMAND
         self.hp_margin_k = HEAT_PUMP_MARGIN_K
+        self.supply_floor_k = SUPPLY_FLOOR_K
         self.humidity_pipe_per_pct = HUMIDITY_PIPE_PER_PCT
         self.humidity_vent_per_pct = HUMIDITY_VENT_PER_PCT
         self.humidity_vent_max = HUMIDITY_VENT_MAX
@@ -519,16 +528,15 @@ class Climate:
         self._coil_drying = coil_dehumidify
 
         # Heating cascade.
-        supply_floor = SUPPLY_MIN_C
+        floor_c = min(heat_sp + self.supply_floor_k, self.supply_max_c)
+        supply_floor = floor_c
         if rh_excess and air is not None and not coil_dehumidify:
-            supply_floor = clamp(
-                air + self.humidity_pipe_per_pct * rh_excess, SUPPLY_MIN_C, self.supply_max_c
-            )
+            supply_floor = clamp(air + self.humidity_pipe_per_pct * rh_excess, floor_c, self.supply_max_c)
         if supply_floor != self.air_loop.out_min or self.supply_max_c != self.air_loop.out_max:
             self.heating.set_inner_range(supply_floor, self.supply_max_c)
         # Heating rests (valve shut, its loop tracking) when the air is warm
         # and no minimum pipe is asked for: no keeping the pipe warm in summer.
-        heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > SUPPLY_MIN_C
+        heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > floor_c
         if supply is None:
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
@@ -540,7 +548,7 @@ class Climate:
         elif self.supply_loop.mode != AUTO:
             self.supply_loop.set_auto()
         if air is None:
-            blind_supply = clamp(p["heat_night_c"] + SAFE_SUPPLY_RISE_K, SUPPLY_MIN_C, self.supply_max_c)
+            blind_supply = clamp(p["heat_night_c"] + SAFE_SUPPLY_RISE_K, floor_c, self.supply_max_c)
             self.air_loop.set_manual(blind_supply)
         elif self.air_loop.mode == MANUAL:
             self.air_loop.set_auto()

@@ -39,6 +39,7 @@ air.heat.ki              gain.air_loop.ki_m           0      1000 1000 K/(K*s)  
 supply.kp                gain.supply_loop.kp_m        0     50000 1000 %/K       mixing valve: % per K of supply error
 supply.ki                gain.supply_loop.ki_m        0      5000 1000 %/(K*s)   mixing valve: integral gain
 supply.max_c             supply_max_c             25000     80000 1000 degC      highest supply water, also the heat pump's
+supply.floor_k           supply_floor_k               0     20000 1000 K         lowest supply setpoint, above the heating setpoint
 ff.outdoor_k_per_k       ff_outdoor_pm                0      3000 1000 K/K       supply rise per K the outside is colder
 ff.sun_k_per_100w        ff_sun_k                     0     20000 1000 K         supply drop per 100 W/m2 of sun
 # Cooling: demand above the ventilation setpoint, vents first, then fan-coils.
