@@ -98,6 +98,23 @@ SCREEN_STEP_MS = const(180000)
 # that the crop's light matters more.
 SCREEN_HOLD_COLD_K = const(300)
 SCREEN_HOLD_MAX_W_M2 = const(150)
+# Cold mornings, screen (or quilt) still closed: from the start of the morning
+# ramp the heating setpoint rises by a further 0.2 K per K the outside is more
+# than 15 K below it (at most screen.preheat_k), over the ramp's hour, holds
+# until the screen is open and falls back over half an hour.  The air and the
+# mass store heat while the screen still holds it in, for the cold that falls
+# in when it opens, which the heating alone cannot hold (a solar greenhouse's
+# quilt: the air fell ~2.5 K under the setpoint on every clear morning).
+SCREEN_PREHEAT_K = const(2000)
+SCREEN_PREHEAT_FROM_K = const(15000)
+SCREEN_PREHEAT_PM = const(200)
+SCREEN_PREHEAT_FALL = const(2)  # falls twice as fast as it rose: over half an hour
+# Afternoon, sun under the opening threshold and the air down to 1 K above the
+# heating setpoint: the screen (or quilt) closes now rather than the heating
+# start; closed after noon, it stays closed until the next morning (Chinese
+# solar-greenhouse practice: the quilt goes down as the house cools, early on
+# a dull day, and not up again).
+SCREEN_CLOSE_WARM_K = const(1000)
 # Feed-forward to the supply setpoint, a heating curve: supply = heating
 # setpoint + FF_OUTDOOR_PM/1000 K per K the outside is colder - FF_SUN_K
 # per 100 W/m2 of sun.  About half of what a screened Venlo house needs in
@@ -345,6 +362,11 @@ class Climate:
         self._screen_wait_ms = 0
         self.day_start_ms = DAY_START_MS
         self.day_end_ms = DAY_END_MS
+        self.screen_preheat_k = SCREEN_PREHEAT_K
+        self._preheating = False
+        self._preheat_ms = 0  # 0..RAMP_MS: how far the pre-heat has risen
+        self._preheat_max_k = 0
+        self._screen_shut_pm = False
 
     # -- settings (validated; a bad value raises ValueError and changes nothing) --
 
@@ -429,6 +451,10 @@ class Climate:
         night_from_ms = self.day_end_ms + RAMP_MS
         if self.prenight_drop_k and night_from_ms <= time_of_day_ms < night_from_ms + self.prenight_ms:
             heat_sp -= self.prenight_drop_k
+        schedule_sp = heat_sp
+        noon_ms = (self.day_start_ms + self.day_end_ms) // 2
+        if self.has_screen and self.screen_preheat_k:
+            heat_sp += self._preheat(heat_sp, time_of_day_ms, noon_ms, dt_ms)
         vent_sp = heat_sp + p["vent_offset_k"]
         # Plentiful power (PV at noon, a surplus signal from the site): store
         # heat in the air and the mass, staying under the ventilation setpoint.
@@ -536,7 +562,7 @@ class Climate:
             self.heating.set_inner_range(supply_floor, self.supply_max_c)
         # Heating rests (valve shut, its loop tracking) when the air is warm
         # and no minimum pipe is asked for: no keeping the pipe warm in summer.
-        heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > floor_c
+        heating_wanted = air_ctl is None or air_ctl < heat_sp + HEATING_BAND_K or supply_floor > floor_c
         if supply is None:
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
@@ -699,14 +725,24 @@ class Climate:
             radiation = inp.radiation_w_m2
             # A closed screen waits for the full threshold; an open one closes below half.
             threshold = self.screen_open_w_m2 if self._screen else self.screen_open_w_m2 // 2
+            afternoon = time_of_day_ms >= noon_ms
+            if not afternoon:
+                self._screen_shut_pm = False
             if radiation is None:
                 dark = not (self.day_start_ms <= time_of_day_ms < self.day_end_ms)
             else:
                 dark = radiation < threshold
+                cooling_down = air_ctl is not None and air_ctl < schedule_sp + SCREEN_CLOSE_WARM_K
+                if afternoon and radiation < self.screen_open_w_m2 and cooling_down:
+                    dark = True
+            dark = dark or self._screen_shut_pm
             cold = inp.outdoor_c is None or inp.outdoor_c < self.screen_cold_c
-            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K
+            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K  # (pre-heated: waits for it)
             hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
+            was_open = self._screen != FULL_SCALE
             screen = self._screen_position(dark and cold, hold, dt_ms)
+            if afternoon and was_open and self._screen == FULL_SCALE:
+                self._screen_shut_pm = True
             # By day the same screen shades: strong sun on a house already too
             # warm (settings screen.shade_*; a shade wants the heat kept out).
             if self.shade_w_m2 and radiation is not None and air is not None:
@@ -732,6 +768,23 @@ class Climate:
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
         out.heat_pump_supply_c = min(self.heating.inner_setpoint + self.hp_margin_k, self.supply_max_c)
         return out
+
+    def _preheat(self, heat_sp, time_of_day_ms, noon_ms, dt_ms):
+        """The heating setpoint's rise on a cold morning while the screen is
+        still closed (SCREEN_PREHEAT_*), K."""
+        morning = self.day_start_ms - self.ramp_lead_ms <= time_of_day_ms < noon_ms
+        if not morning or self._screen == 0:
+            self._preheating = False
+        elif self._screen == FULL_SCALE:
+            self._preheating = True
+        outdoor = self.inputs.outdoor_c
+        if self._preheating and outdoor is not None:
+            below = heat_sp - outdoor - SCREEN_PREHEAT_FROM_K
+            self._preheat_max_k = clamp(muldiv(below, SCREEN_PREHEAT_PM, MILLI), 0, self.screen_preheat_k)
+            self._preheat_ms = min(self._preheat_ms + dt_ms, RAMP_MS)
+        else:
+            self._preheat_ms = max(self._preheat_ms - SCREEN_PREHEAT_FALL * dt_ms, 0)
+        return muldiv(self._preheat_max_k, self._preheat_ms // MS_PER_S, RAMP_MS // MS_PER_S)
 
     def _vent_limit(self, wind, outdoor):
         """The most the vents may open in this wind and cold (outdoor None: no cold limit)."""
