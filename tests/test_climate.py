@@ -160,9 +160,10 @@ def screen_trace(climate, minutes, start_ms=8 * HOUR_MS):
 
 
 def test_screen_opens_by_a_gap_then_in_steps():
-    climate = make(air=20.0, radiation=0, outdoor=-5.0)
+    # 5 degC outside: cold enough for the screen, too mild for the morning pre-heat.
+    climate = make(air=20.0, radiation=0, outdoor=5.0)
     assert screen_trace(climate, 10)[-1] == FULL_SCALE
-    set_inputs(climate, air=20.0, radiation=SCREEN_OPEN_W_M2 + 10, outdoor=-5.0)
+    set_inputs(climate, air=20.0, radiation=SCREEN_OPEN_W_M2 + 10, outdoor=5.0)
     trace = screen_trace(climate, 60)
     assert trace[0] == FULL_SCALE - 5 * MILLI  # a 5 % gap at once ...
     assert trace[9 * 6] == trace[0]  # ... held ten minutes ...
@@ -203,7 +204,7 @@ def test_supply_setpoint_feeds_forward_outdoor_cold_and_sun():
 
 
 def test_the_day_follows_sunrise_and_sunset_and_bad_times_change_nothing():
-    climate = make(air=17.0)
+    climate = make(air=17.0, outdoor=5.0)  # too mild for the morning pre-heat
     climate.set_day(7 * HOUR_MS + HOUR_MS // 4, 17 * HOUR_MS)  # a January day at Pingshuo
 
     def setpoint_at(ms):
@@ -389,7 +390,7 @@ def test_two_air_sensors_far_apart_for_long_raise_an_alarm_and_a_missing_second_
 
 
 def test_the_heating_runs_the_morning_ramp_ahead_and_the_evening_one_on_time():
-    climate = make()
+    climate = make(outdoor=5.0)  # too mild for the morning pre-heat
     climate.set_day(7 * HOUR_MS, 17 * HOUR_MS)
     lead_ms = climate.get("air.ramp_lead_s")
     assert lead_ms == 1_200_000

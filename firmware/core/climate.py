@@ -98,22 +98,24 @@ SCREEN_STEP_MS = const(180000)
 # that the crop's light matters more.
 SCREEN_HOLD_COLD_K = const(300)
 SCREEN_HOLD_MAX_W_M2 = const(150)
-# Cold mornings, screen (or quilt) still closed: from the start of the morning
-# ramp the heating setpoint rises by a further 0.2 K per K the outside is more
-# than 15 K below it (at most screen.preheat_k), over the ramp's hour, holds
-# until the screen is open and falls back over half an hour.  The air and the
-# mass store heat while the screen still holds it in, for the cold that falls
-# in when it opens, which the heating alone cannot hold (a solar greenhouse's
-# quilt: the air fell ~2.5 K under the setpoint on every clear morning).
+# Pre-heat on cold mornings: with the screen (or quilt) still closed, from the
+# start of the morning ramp the heating setpoint rises by a further 0.2 K per K
+# the outside is more than 15 K below it (at most screen.preheat_k) over the
+# ramp's hour, holds until the screen is fully open, then falls back twice as
+# fast.  The air and the mass store heat while the screen still keeps it in,
+# for the cold that falls in when it opens (a solar greenhouse's quilt: the
+# air fell ~2.5 K under the setpoint every clear morning, the heat pump at
+# full output).  The screen's hold (above) waits for it.  It rises no further
+# while the fog runs: air warmed only to be wetted again costs the heat twice.
 SCREEN_PREHEAT_K = const(2000)
 SCREEN_PREHEAT_FROM_K = const(15000)
 SCREEN_PREHEAT_PM = const(200)
-SCREEN_PREHEAT_FALL = const(2)  # falls twice as fast as it rose: over half an hour
-# Afternoon, sun under the opening threshold and the air down to 1 K above the
-# heating setpoint: the screen (or quilt) closes now rather than the heating
-# start; closed after noon, it stays closed until the next morning (Chinese
-# solar-greenhouse practice: the quilt goes down as the house cools, early on
-# a dull day, and not up again).
+SCREEN_PREHEAT_FALL = const(2)
+# Afternoon, the sun under the opening threshold and the air down to 1 K above
+# the heating setpoint: the screen (or quilt) closes now, before the heating
+# has to start; closed after noon, it stays closed until the next morning
+# (solar-greenhouse practice: the quilt goes down as the house cools, earlier
+# on a dull day, and not up again the same day).
 SCREEN_CLOSE_WARM_K = const(1000)
 # Feed-forward to the supply setpoint, a heating curve: supply = heating
 # setpoint + FF_OUTDOOR_PM/1000 K per K the outside is colder - FF_SUN_K
@@ -292,7 +294,7 @@ class Climate:
         self.air_loop = PID(kp_m=3000, ki_m=3)
         # Supply -> mixing valve: 3 %/K, Ti 5 min, 0.1 K deadband (DS18B20 steps are 0.0625 K).
         self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
-        floor_c = min(self.profile["heat_night_c"], self.supply_max_c)
+        floor_c = min(self.profile["heat_night_c"], self.supply_max_c)  # (set every tick: SUPPLY_FLOOR_K)
         self.heating = Cascade(self.air_loop, self.supply_loop, floor_c, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
@@ -451,7 +453,7 @@ class Climate:
         night_from_ms = self.day_end_ms + RAMP_MS
         if self.prenight_drop_k and night_from_ms <= time_of_day_ms < night_from_ms + self.prenight_ms:
             heat_sp -= self.prenight_drop_k
-        schedule_sp = heat_sp
+        schedule_sp = heat_sp  # the crop's: fog and the early screen judge the air by it
         noon_ms = (self.day_start_ms + self.day_end_ms) // 2
         if self.has_screen and self.screen_preheat_k:
             heat_sp += self._preheat(heat_sp, time_of_day_ms, noon_ms, dt_ms)
@@ -560,8 +562,9 @@ class Climate:
             supply_floor = clamp(air + self.humidity_pipe_per_pct * rh_excess, floor_c, self.supply_max_c)
         if supply_floor != self.air_loop.out_min or self.supply_max_c != self.air_loop.out_max:
             self.heating.set_inner_range(supply_floor, self.supply_max_c)
-        # Heating rests (valve shut, its loop tracking) when the air is warm
-        # and no minimum pipe is asked for: no keeping the pipe warm in summer.
+        # Heating rests (valve shut, its loop tracking) when the air (averaged:
+        # one noisy reading does not flick it) is warm and no minimum pipe is
+        # asked for: no keeping the pipe warm in summer.
         heating_wanted = air_ctl is None or air_ctl < heat_sp + HEATING_BAND_K or supply_floor > floor_c
         if supply is None:
             alarms |= ALARM_SUPPLY_SENSOR
@@ -653,7 +656,10 @@ class Climate:
         if self.has_fog:
             rh_room = FOG_RH_MARGIN_PCT if self._fogging else FOG_RH_MARGIN_PCT + FOG_RH_HYSTERESIS_PCT
             fog_ok = (
-                rh is not None and air is not None and rh < rh_limit - rh_room and air >= heat_sp - FOG_COLD_K
+                rh is not None
+                and air is not None
+                and rh < rh_limit - rh_room
+                and air >= schedule_sp - FOG_COLD_K  # the crop's setpoint: a pre-heat is no cold
             )
             self._fogging = fog_ok
             if fog_ok:
@@ -737,7 +743,7 @@ class Climate:
                     dark = True
             dark = dark or self._screen_shut_pm
             cold = inp.outdoor_c is None or inp.outdoor_c < self.screen_cold_c
-            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K  # (pre-heated: waits for it)
+            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K  # (waits for the pre-heat)
             hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
             was_open = self._screen != FULL_SCALE
             screen = self._screen_position(dark and cold, hold, dt_ms)
@@ -781,7 +787,8 @@ class Climate:
         if self._preheating and outdoor is not None:
             below = heat_sp - outdoor - SCREEN_PREHEAT_FROM_K
             self._preheat_max_k = clamp(muldiv(below, SCREEN_PREHEAT_PM, MILLI), 0, self.screen_preheat_k)
-            self._preheat_ms = min(self._preheat_ms + dt_ms, RAMP_MS)
+            if not self.outputs.fog:
+                self._preheat_ms = min(self._preheat_ms + dt_ms, RAMP_MS)
         else:
             self._preheat_ms = max(self._preheat_ms - SCREEN_PREHEAT_FALL * dt_ms, 0)
         return muldiv(self._preheat_max_k, self._preheat_ms // MS_PER_S, RAMP_MS // MS_PER_S)

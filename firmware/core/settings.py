@@ -70,7 +70,7 @@ screen.open_w_m2         screen_open_w_m2             0      1000    1 W/m2     
 screen.shade_w_m2        shade_w_m2                   0      1500    1 W/m2      shades above this sun when too warm; 0: never
 screen.shade_pct         shade_pct                    0    100000 1000 %         how far the screen closes to shade
 screen.cold_c            screen_cold_c           -20000     30000 1000 degC      closes at night when outside is colder
-screen.preheat_k         screen_preheat_k             0      5000 1000 K         most the heating setpoint rises on a cold morning before the screen opens
+screen.preheat_k         screen_preheat_k             0      5000 1000 K         cold morning, screen still closed: most the heating setpoint rises; 0: off
 # Sensor fallback.
 air.hold_s               air_hold_ms                  0   3600000 1000 s         a missing air reading is bridged this long
 sensor.frozen_s          frozen_ms                    0  86400000 1000 s         a reading repeated exactly this long is failed; 0: off
