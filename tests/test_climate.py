@@ -568,21 +568,24 @@ def test_a_cold_morning_pre_heats_the_house_while_the_screen_is_still_closed():
 
 
 def test_the_screen_closes_early_on_a_cooling_afternoon_and_stays_closed():
-    def afternoon(air_c, radiation, minutes=10, start_ms=14 * HOUR_MS):
+    def afternoon(air_c, radiation, start_ms, minutes=10):
         for k in range(minutes * 6):
             set_inputs(climate, air=air_c, outdoor=-5.0, radiation=radiation)
             out = climate.tick(start_ms + k * STEP_MS, STEP_MS)
         return out.screen
 
     day_c = ROSE["heat_day_c"] / MILLI
-    # Sun under the opening threshold but above half of it: a warm house keeps
-    # the screen open, one cooled to 1 K above the setpoint closes it ...
+    late_ms = 15 * HOUR_MS + HOUR_MS // 2  # the day ends at 18:00: the last 3 hours
+    # Sun under the opening threshold but above half of it: late in the day a
+    # warm house keeps the screen open, one cooled to 1 K above the setpoint
+    # closes it ...
     climate = make()
-    assert afternoon(day_c + 1.5, SCREEN_OPEN_W_M2 * 3 // 4) == 0
-    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 3 // 4) == FULL_SCALE
+    assert afternoon(day_c + 1.5, SCREEN_OPEN_W_M2 * 3 // 4, late_ms) == 0
+    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 3 // 4, late_ms) == FULL_SCALE
     # ... and it stays closed when the sun comes back, until the next morning.
-    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 4) == FULL_SCALE
-    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 4, start_ms=10 * HOUR_MS) < FULL_SCALE
-    # In the morning the same light and air leave an open screen open.
-    climate = make()
-    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 3 // 4, start_ms=10 * HOUR_MS) == 0
+    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 4, late_ms + HOUR_MS) == FULL_SCALE
+    assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 4, 10 * HOUR_MS) < FULL_SCALE
+    # Earlier in the day the same light and air leave an open screen open.
+    for start_ms in (10 * HOUR_MS, 13 * HOUR_MS):
+        climate = make()
+        assert afternoon(day_c + 0.8, SCREEN_OPEN_W_M2 * 3 // 4, start_ms) == 0

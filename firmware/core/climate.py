@@ -111,12 +111,13 @@ SCREEN_PREHEAT_K = const(2000)
 SCREEN_PREHEAT_FROM_K = const(15000)
 SCREEN_PREHEAT_PM = const(200)
 SCREEN_PREHEAT_FALL = const(2)
-# Afternoon, the sun under the opening threshold and the air down to 1 K above
-# the heating setpoint: the screen (or quilt) closes now, before the heating
-# has to start; closed after noon, it stays closed until the next morning
-# (solar-greenhouse practice: the quilt goes down as the house cools, earlier
-# on a dull day, and not up again the same day).
+# Late afternoon (the last 3 hours before sunset), the sun under the opening
+# threshold and the air down to 1 K above the heating setpoint: the screen (or
+# quilt) closes now, before the heating has to start, and stays closed until
+# the next morning (solar-greenhouse practice: the quilt goes down as the
+# house cools, and not up again the same day).
 SCREEN_CLOSE_WARM_K = const(1000)
+SCREEN_CLOSE_EARLY_MS = const(10800000)
 # Feed-forward to the supply setpoint, a heating curve: supply = heating
 # setpoint + FF_OUTDOOR_PM/1000 K per K the outside is colder - FF_SUN_K
 # per 100 W/m2 of sun.  About half of what a screened Venlo house needs in
@@ -734,12 +735,13 @@ class Climate:
             afternoon = time_of_day_ms >= noon_ms
             if not afternoon:
                 self._screen_shut_pm = False
+            late = time_of_day_ms >= self.day_end_ms - SCREEN_CLOSE_EARLY_MS
             if radiation is None:
                 dark = not (self.day_start_ms <= time_of_day_ms < self.day_end_ms)
             else:
                 dark = radiation < threshold
                 cooling_down = air_ctl is not None and air_ctl < schedule_sp + SCREEN_CLOSE_WARM_K
-                if afternoon and radiation < self.screen_open_w_m2 and cooling_down:
+                if late and radiation < self.screen_open_w_m2 and cooling_down:
                     dark = True
             dark = dark or self._screen_shut_pm
             cold = inp.outdoor_c is None or inp.outdoor_c < self.screen_cold_c
@@ -747,7 +749,7 @@ class Climate:
             hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
             was_open = self._screen != FULL_SCALE
             screen = self._screen_position(dark and cold, hold, dt_ms)
-            if afternoon and was_open and self._screen == FULL_SCALE:
+            if late and was_open and self._screen == FULL_SCALE:
                 self._screen_shut_pm = True
             # By day the same screen shades: strong sun on a house already too
             # warm (settings screen.shade_*; a shade wants the heat kept out).
