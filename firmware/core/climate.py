@@ -5,8 +5,10 @@
 # on the mine-water heat pump, cooling in sequence (vents while the outside
 # is cooler, then free cooling with mine water through the fan-coils, then
 # the heat pump in reverse where fitted), a humidity vent crack and minimum
-# pipe, a night screen, and the overrides that hold whatever else happens:
-# frost, overheat, sensor fallback, no mine-water flow.
+# pipe, a night screen (the house pre-heated before it opens on a cold
+# morning, closed early as the house cools in the late afternoon), and the
+# overrides that hold whatever else happens: frost, overheat, sensor
+# fallback, no mine-water flow.
 #
 # Pure: the caller fills .inputs (ints in core/fixed.py scales, None when a
 # reading is missing), calls tick(time_of_day_ms, dt_ms) and reads .outputs.
@@ -735,7 +737,7 @@ class Climate:
             afternoon = time_of_day_ms >= noon_ms
             if not afternoon:
                 self._screen_shut_pm = False
-            late = time_of_day_ms >= self.day_end_ms - SCREEN_CLOSE_EARLY_MS
+            late = afternoon and time_of_day_ms >= self.day_end_ms - SCREEN_CLOSE_EARLY_MS
             if radiation is None:
                 dark = not (self.day_start_ms <= time_of_day_ms < self.day_end_ms)
             else:
