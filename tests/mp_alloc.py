@@ -52,10 +52,10 @@ def climate_step(climate, k):
     inp.outdoor_rh_pct = None if k % 43 == 0 else 50000 + (k % 17) * 3000
     inp.supply_c = None if k % 89 == 0 else 30000 + (k % 19) * 500
     inp.radiation_w_m2 = (k % 11) * 80
-    inp.outdoor_c = (k % 29) * 1000 - 5000
+    inp.outdoor_c = (k % 29) * 1500 - 20000  # -20..22 degC: cold mornings pre-heat
     inp.heat_pump_running = k % 3 != 0
     inp.mine_flow_ok = k % 53 != 0
-    climate.tick((k * 10000) % 86400000, 10000)
+    climate.tick((k * 50000) % 86400000, 10000)  # the steps sweep a whole day: night, morning, afternoon
 
 
 def measure(block, step, steps=STEPS):

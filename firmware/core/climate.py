@@ -5,8 +5,10 @@
 # on the mine-water heat pump, cooling in sequence (vents while the outside
 # is cooler, then free cooling with mine water through the fan-coils, then
 # the heat pump in reverse where fitted), a humidity vent crack and minimum
-# pipe, a night screen, and the overrides that hold whatever else happens:
-# frost, overheat, sensor fallback, no mine-water flow.
+# pipe, a night screen (the house pre-heated before it opens on a cold
+# morning, closed early as the house cools in the late afternoon), and the
+# overrides that hold whatever else happens: frost, overheat, sensor
+# fallback, no mine-water flow.
 #
 # Pure: the caller fills .inputs (ints in core/fixed.py scales, None when a
 # reading is missing), calls tick(time_of_day_ms, dt_ms) and reads .outputs.
@@ -39,7 +41,14 @@ RAMP_MS = const(3600000)  # setpoint ramps over one hour
 RAMP_LEAD_MS = const(1200000)  # the heating follows the morning ramp this much ahead
 AIR_HOLD_MS = const(600000)  # a missing air reading is bridged this long
 SAFE_SUPPLY_RISE_K = const(15000)  # blind heating: supply this far above the night setpoint
-SUPPLY_MIN_C = const(20000)
+# The supply setpoint goes no lower than the heating setpoint plus
+# supply.floor_k (0 by default): water at the air's temperature heats nothing,
+# so the air loop may ask for anything from there up.  A fixed 20 degC floor
+# overheated a well-insulated house (a solar greenhouse under its quilt needs
+# water only ~2 K above the air at night) to the top of the heating band, where
+# the heating rested, cooled and started again: the heat pump cycled about ten
+# times a night and the mixing valve with it.
+SUPPLY_FLOOR_K = const(0)
 HEATING_BAND_K = const(1000)  # heating may act up to 1 K above its setpoint
 HEAT_PUMP_ON_DEMAND = const(5000)  # heating valve above 5 % starts the heat pump ...
 HEAT_PUMP_OFF_DEMAND = const(500)  # ... and below 0.5 % lets it stop: no short cycling
@@ -91,6 +100,26 @@ SCREEN_STEP_MS = const(180000)
 # that the crop's light matters more.
 SCREEN_HOLD_COLD_K = const(300)
 SCREEN_HOLD_MAX_W_M2 = const(150)
+# Pre-heat on cold mornings: with the screen (or quilt) still closed, from the
+# start of the morning ramp the heating setpoint rises by a further 0.2 K per K
+# the outside is more than 15 K below it (at most screen.preheat_k) over the
+# ramp's hour, holds until the screen is fully open, then falls back twice as
+# fast.  The air and the mass store heat while the screen still keeps it in,
+# for the cold that falls in when it opens (a solar greenhouse's quilt: the
+# air fell ~2.5 K under the setpoint every clear morning, the heat pump at
+# full output).  The screen's hold (above) waits for it.  It rises no further
+# while the fog runs: air warmed only to be wetted again costs the heat twice.
+SCREEN_PREHEAT_K = const(2000)
+SCREEN_PREHEAT_FROM_K = const(15000)
+SCREEN_PREHEAT_PM = const(200)
+SCREEN_PREHEAT_FALL = const(2)
+# Late afternoon (the last 3 hours before sunset), the sun under the opening
+# threshold and the air down to 1 K above the heating setpoint: the screen (or
+# quilt) closes now, before the heating has to start, and stays closed until
+# the next morning (solar-greenhouse practice: the quilt goes down as the
+# house cools, and not up again the same day).
+SCREEN_CLOSE_WARM_K = const(1000)
+SCREEN_CLOSE_EARLY_MS = const(10800000)
 # Feed-forward to the supply setpoint, a heating curve: supply = heating
 # setpoint + FF_OUTDOOR_PM/1000 K per K the outside is colder - FF_SUN_K
 # per 100 W/m2 of sun.  About half of what a screened Venlo house needs in
@@ -272,7 +301,8 @@ class Climate:
         self.air_loop = PID(kp_m=3000, ki_m=3)
         # Supply -> mixing valve: 3 %/K, Ti 5 min, 0.1 K deadband (DS18B20 steps are 0.0625 K).
         self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
-        self.heating = Cascade(self.air_loop, self.supply_loop, SUPPLY_MIN_C, self.supply_max_c)
+        floor_c = min(self.profile["heat_night_c"], self.supply_max_c)  # (set every tick: SUPPLY_FLOOR_K)
+        self.heating = Cascade(self.air_loop, self.supply_loop, floor_c, self.supply_max_c)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
         # Fog on VPD above its aim: 80 %/kPa, Ti about 9 min (the RH it acts on
@@ -294,6 +324,7 @@ class Climate:
         self.hp_on_demand = HEAT_PUMP_ON_DEMAND
         self.hp_off_demand = HEAT_PUMP_OFF_DEMAND
         self.hp_margin_k = HEAT_PUMP_MARGIN_K
+        self.supply_floor_k = SUPPLY_FLOOR_K
         self.humidity_pipe_per_pct = HUMIDITY_PIPE_PER_PCT
         self.humidity_vent_per_pct = HUMIDITY_VENT_PER_PCT
         self.humidity_vent_max = HUMIDITY_VENT_MAX
@@ -340,6 +371,11 @@ class Climate:
         self._screen_wait_ms = 0
         self.day_start_ms = DAY_START_MS
         self.day_end_ms = DAY_END_MS
+        self.screen_preheat_k = SCREEN_PREHEAT_K
+        self._preheating = False
+        self._preheat_ms = 0  # 0..RAMP_MS: how far the pre-heat has risen
+        self._preheat_max_k = 0
+        self._screen_shut_pm = False
 
     # -- settings (validated; a bad value raises ValueError and changes nothing) --
 
@@ -444,6 +480,10 @@ class Climate:
         night_from_ms = self.day_end_ms + RAMP_MS
         if self.prenight_drop_k and night_from_ms <= time_of_day_ms < night_from_ms + self.prenight_ms:
             heat_sp -= self.prenight_drop_k
+        schedule_sp = heat_sp  # the crop's: fog and the early screen judge the air by it
+        noon_ms = (self.day_start_ms + self.day_end_ms) // 2
+        if self.has_screen and self.screen_preheat_k:
+            heat_sp += self._preheat(heat_sp, time_of_day_ms, noon_ms, dt_ms)
         vent_sp = heat_sp + p["vent_offset_k"]
         # Plentiful power (PV at noon, a surplus signal from the site): store
         # heat in the air and the mass, staying under the ventilation setpoint.
@@ -543,16 +583,16 @@ class Climate:
         self._coil_drying = coil_dehumidify
 
         # Heating cascade.
-        supply_floor = SUPPLY_MIN_C
+        floor_c = min(heat_sp + self.supply_floor_k, self.supply_max_c)
+        supply_floor = floor_c
         if rh_excess and air is not None and not coil_dehumidify:
-            supply_floor = clamp(
-                air + self.humidity_pipe_per_pct * rh_excess, SUPPLY_MIN_C, self.supply_max_c
-            )
+            supply_floor = clamp(air + self.humidity_pipe_per_pct * rh_excess, floor_c, self.supply_max_c)
         if supply_floor != self.air_loop.out_min or self.supply_max_c != self.air_loop.out_max:
             self.heating.set_inner_range(supply_floor, self.supply_max_c)
-        # Heating rests (valve shut, its loop tracking) when the air is warm
-        # and no minimum pipe is asked for: no keeping the pipe warm in summer.
-        heating_wanted = air is None or air < heat_sp + HEATING_BAND_K or supply_floor > SUPPLY_MIN_C
+        # Heating rests (valve shut, its loop tracking) when the air (averaged:
+        # one noisy reading does not flick it) is warm and no minimum pipe is
+        # asked for: no keeping the pipe warm in summer.
+        heating_wanted = air_ctl is None or air_ctl < heat_sp + HEATING_BAND_K or supply_floor > floor_c
         if supply is None:
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
@@ -564,7 +604,7 @@ class Climate:
         elif self.supply_loop.mode != AUTO:
             self.supply_loop.set_auto()
         if air is None:
-            blind_supply = clamp(p["heat_night_c"] + SAFE_SUPPLY_RISE_K, SUPPLY_MIN_C, self.supply_max_c)
+            blind_supply = clamp(p["heat_night_c"] + SAFE_SUPPLY_RISE_K, floor_c, self.supply_max_c)
             self.air_loop.set_manual(blind_supply)
         elif self.air_loop.mode == MANUAL:
             self.air_loop.set_auto()
@@ -643,7 +683,10 @@ class Climate:
         if self.has_fog:
             rh_room = FOG_RH_MARGIN_PCT if self._fogging else FOG_RH_MARGIN_PCT + FOG_RH_HYSTERESIS_PCT
             fog_ok = (
-                rh is not None and air is not None and rh < rh_limit - rh_room and air >= heat_sp - FOG_COLD_K
+                rh is not None
+                and air is not None
+                and rh < rh_limit - rh_room
+                and air >= schedule_sp - FOG_COLD_K  # the crop's setpoint: a pre-heat is no cold
             )
             self._fogging = fog_ok
             if fog_ok:
@@ -715,14 +758,25 @@ class Climate:
             radiation = inp.radiation_w_m2
             # A closed screen waits for the full threshold; an open one closes below half.
             threshold = self.screen_open_w_m2 if self._screen else self.screen_open_w_m2 // 2
+            afternoon = time_of_day_ms >= noon_ms
+            if not afternoon:
+                self._screen_shut_pm = False
+            late = afternoon and time_of_day_ms >= self.day_end_ms - SCREEN_CLOSE_EARLY_MS
             if radiation is None:
                 dark = not (self.day_start_ms <= time_of_day_ms < self.day_end_ms)
             else:
                 dark = radiation < threshold
+                cooling_down = air_ctl is not None and air_ctl < schedule_sp + SCREEN_CLOSE_WARM_K
+                if late and radiation < self.screen_open_w_m2 and cooling_down:
+                    dark = True
+            dark = dark or self._screen_shut_pm
             cold = inp.outdoor_c is None or inp.outdoor_c < self.screen_cold_c
-            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K
+            losing = air is not None and air < heat_sp - SCREEN_HOLD_COLD_K  # (waits for the pre-heat)
             hold = losing and (radiation is None or radiation < SCREEN_HOLD_MAX_W_M2)
+            was_open = self._screen != FULL_SCALE
             screen = self._screen_position(dark and cold, hold, dt_ms)
+            if late and was_open and self._screen == FULL_SCALE:
+                self._screen_shut_pm = True
             # By day the same screen shades: strong sun on a house already too
             # warm (settings screen.shade_*; a shade wants the heat kept out).
             if self.shade_w_m2 and radiation is not None and air is not None:
@@ -748,6 +802,24 @@ class Climate:
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
         out.heat_pump_supply_c = min(self.heating.inner_setpoint + self.hp_margin_k, self.supply_max_c)
         return out
+
+    def _preheat(self, heat_sp, time_of_day_ms, noon_ms, dt_ms):
+        """The heating setpoint's rise on a cold morning while the screen is
+        still closed (SCREEN_PREHEAT_*), K."""
+        morning = self.day_start_ms - self.ramp_lead_ms <= time_of_day_ms < noon_ms
+        if not morning or self._screen == 0:
+            self._preheating = False
+        elif self._screen == FULL_SCALE:
+            self._preheating = True
+        outdoor = self.inputs.outdoor_c
+        if self._preheating and outdoor is not None:
+            below = heat_sp - outdoor - SCREEN_PREHEAT_FROM_K
+            self._preheat_max_k = clamp(muldiv(below, SCREEN_PREHEAT_PM, MILLI), 0, self.screen_preheat_k)
+            if not self.outputs.fog:
+                self._preheat_ms = min(self._preheat_ms + dt_ms, RAMP_MS)
+        else:
+            self._preheat_ms = max(self._preheat_ms - SCREEN_PREHEAT_FALL * dt_ms, 0)
+        return muldiv(self._preheat_max_k, self._preheat_ms // MS_PER_S, RAMP_MS // MS_PER_S)
 
     def _vent_limit(self, wind, outdoor):
         """The most the vents may open in this wind and cold (outdoor None: no cold limit)."""

@@ -43,6 +43,7 @@ air.heat.ki              gain.air_loop.ki_m           0      1000 1000 K/(K*s)  
 supply.kp                gain.supply_loop.kp_m        0     50000 1000 %/K       mixing valve: % per K of supply error
 supply.ki                gain.supply_loop.ki_m        0      5000 1000 %/(K*s)   mixing valve: integral gain
 supply.max_c             supply_max_c             25000     80000 1000 degC      highest supply water, also the heat pump's
+supply.floor_k           supply_floor_k               0     20000 1000 K         lowest supply setpoint, above the heating setpoint
 ff.outdoor_k_per_k       ff_outdoor_pm                0      3000 1000 K/K       supply rise per K the outside is colder
 ff.sun_k_per_100w        ff_sun_k                     0     20000 1000 K         supply drop per 100 W/m2 of sun
 # Cooling: demand above the ventilation setpoint, vents first, then fan-coils.
@@ -73,6 +74,7 @@ screen.open_w_m2         screen_open_w_m2             0      1000    1 W/m2     
 screen.shade_w_m2        shade_w_m2                   0      1500    1 W/m2      shades above this sun when too warm; 0: never
 screen.shade_pct         shade_pct                    0    100000 1000 %         how far the screen closes to shade
 screen.cold_c            screen_cold_c           -20000     30000 1000 degC      closes at night when outside is colder
+screen.preheat_k         screen_preheat_k             0      5000 1000 K         cold morning, screen still closed: most the heating setpoint rises; 0: off
 # Sensor fallback.
 air.hold_s               air_hold_ms                  0   3600000 1000 s         a missing air reading is bridged this long
 sensor.frozen_s          frozen_ms                    0  86400000 1000 s         a reading repeated exactly this long is failed; 0: off
