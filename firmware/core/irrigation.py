@@ -20,8 +20,10 @@
 # ALARM_FLOW_SENSOR; flow is then never "proven", so no fertiliser is dosed.
 #
 # Drain feedback: a drain gauge under drain_area_m2 of the gauge group.
-# Each start's drain fraction (drain collected until the group's next start,
-# per m2, over the dose) moves the dose toward the target: the dose factor
+# Once the gauge has tipped in the day (the morning's starts refill the slab
+# and drain nothing, which says nothing of the dose), each start's drain
+# fraction (drain collected until the group's next start, per m2, over the
+# dose) moves the dose toward the target: the dose factor
 # (per-mille of dose_ml_m2) changes by drain_gain_pm per-mille for each
 # per-mille of drain error, within dose_min_pm..dose_max_pm.  A start's drain
 # fraction is 1 - deficit / dose (the deficit: what the crop took since the
@@ -94,7 +96,7 @@ class Irrigation:
         self.dose_max_pm = 2000
         self.drain_target_pm = drain_target_pm
         self.drain_gain_pm = 1000
-        self.drain_silent_ml_m2 = 750  # water given without drain that makes the gauge suspect; 0: never
+        self.drain_silent_ml_m2 = 1500  # water given without drain that makes the gauge suspect; 0: never
         self.prove_ms = 30000
         self.retry_ms = 600000
         # Day bounds (set_day), as the Climate's.
@@ -118,6 +120,7 @@ class Irrigation:
         self.start_drain_ml = 0  # drain collected since then
         self.start_fraction_pm = -1  # the last complete start's drain fraction; -1: none yet
         self.dry_ml_m2 = 0  # water given to the gauge group since its last drain
+        self.drained_today = False  # the gauge has tipped today (the slab is back at capacity)
         self.drain_silent = False
         # Today's totals, and yesterday's (totals()).
         self.starts = 0
@@ -235,9 +238,12 @@ class Irrigation:
                 self.dose_factor_pm = 1000
                 self.spacing_pm = 1000
                 return
+            if not self.drained_today:  # the morning's refill of the slab: no verdict yet
+                return
         else:
             self.dry_ml_m2 = 0
             self.drain_silent = False
+            self.drained_today = True
         drain_ml_m2 = self.start_drain_ml // self.drain_area_m2
         fraction_pm = clamp(drain_ml_m2 * 1000 // self.start_dose_ml_m2, 0, 1000)
         self.start_fraction_pm = fraction_pm
@@ -301,6 +307,7 @@ class Irrigation:
     def _new_day(self):
         self.yesterday = self.totals()
         self.starts = self.water_ml = self.gauge_water_ml = self.drain_ml = 0
+        self.drained_today = False
 
     def totals(self):
         """Today so far: (starts, water in mL for all groups, the gauge group's
