@@ -384,10 +384,10 @@ class Climate:
         target = entry(key)[1]
         if target.startswith(CROP):
             return self.profile[target[len(CROP) :]]
+        if not self.has(key):
+            raise ValueError('%s: this house has no irrigation (house.json "irrigation")' % key)
         if target.startswith(GAIN):
             target = target[len(GAIN) :]
-        if self.water is None and target.startswith(WATER):
-            raise ValueError('%s: this house has no irrigation (house.json "irrigation")' % key)
         owner, name = _owner(self, target)
         return getattr(owner, name)
 

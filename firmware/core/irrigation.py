@@ -118,16 +118,15 @@ class Irrigation:
         self._in_window = False
         self.start_dose_ml_m2 = 0  # the gauge group's last start, per m2
         self.start_drain_ml = 0  # drain collected since then
-        self.start_fraction_pm = -1  # the last complete start's drain fraction; -1: none yet
         self.dry_ml_m2 = 0  # water given to the gauge group since its last drain
         self.drained_today = False  # the gauge has tipped today (the slab is back at capacity)
         self.drain_silent = False
-        # Today's totals, and yesterday's (totals()).
+        # Today's totals (totals()).
         self.starts = 0
         self.water_ml = 0  # all groups
         self.gauge_water_ml = 0  # the gauge group's
         self.drain_ml = 0  # in the gauge
-        self.yesterday = (0, 0, 0, 0)
+        self.new_day = False  # this tick began a day (the time of day wrapped)
         self.alarms = 0
         self._no_flow = False  # latched until a start succeeds
 
@@ -142,7 +141,8 @@ class Irrigation:
         alarms = ALARM_NO_FLOW if self._no_flow else 0
         if self.drain_silent:
             alarms |= ALARM_DRAIN_SILENT
-        if time_of_day_ms < self._last_tod_ms:
+        self.new_day = time_of_day_ms < self._last_tod_ms
+        if self.new_day:
             self._new_day()
         self._last_tod_ms = time_of_day_ms
         self._sum_radiation(radiation_w_m2, dt_ms)
@@ -246,7 +246,6 @@ class Irrigation:
             self.drained_today = True
         drain_ml_m2 = self.start_drain_ml // self.drain_area_m2
         fraction_pm = clamp(drain_ml_m2 * 1000 // self.start_dose_ml_m2, 0, 1000)
-        self.start_fraction_pm = fraction_pm
         step = (self.drain_target_pm - fraction_pm) * self.drain_gain_pm // 1000
         wanted = self.dose_factor_pm + step
         self.dose_factor_pm = clamp(wanted, self.dose_min_pm, self.dose_max_pm)
@@ -305,7 +304,6 @@ class Irrigation:
         self.run_ms = 0
 
     def _new_day(self):
-        self.yesterday = self.totals()
         self.starts = self.water_ml = self.gauge_water_ml = self.drain_ml = 0
         self.drained_today = False
 

@@ -37,7 +37,6 @@ class Watering:
         self.dose_acid = 0
         self.alarms = 0
         self.readings = Readings()
-        self._last_tod_ms = -1
 
     def set_day(self, sunrise_ms, sunset_ms):
         self.irr.set_day(sunrise_ms, sunset_ms)
@@ -51,10 +50,9 @@ class Watering:
 
     def tick(self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml, ec, ph):
         irr, fert = self.irr, self.fert
-        if time_of_day_ms < self._last_tod_ms:
-            fert.new_day()
-        self._last_tod_ms = time_of_day_ms
         self.group = irr.tick(time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml)
+        if irr.new_day:
+            fert.new_day()
         irr.hold = fert.tick(dt_ms, irr.flow_proven, ec, ph, radiation_w_m2)
         if irr.hold and self.group:  # a trip this tick: stop the water now
             irr.stop()

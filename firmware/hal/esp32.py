@@ -239,10 +239,8 @@ class Esp32Hal:
 
     def _sample(self, dt_ms):
         readings = self.readings
-        for role in self.sensirion:
-            sensor = self.sensirion[role]
-            sensor.read()
-            readings[role] = (sensor.temp_c, sensor.rh_pct)
+        for role in self.sensirion:  # (read() takes their temp_c and rh_pct)
+            self.sensirion[role].read()
         for role in self.probes:
             bus, rom_id = self.probes[role]
             readings[role] = None if rom_id is None else bus.read(rom_id)
@@ -290,10 +288,13 @@ class Esp32Hal:
 
     def read(self, inputs):
         r = self.readings
-        air = r.get("air") or (None, None)
-        inputs.air_c, inputs.rh_pct = air
-        inputs.air2_c = (r.get("air2") or (None, None))[0]
-        inputs.outdoor_c, inputs.outdoor_rh_pct = r.get("outdoor") or (None, None)
+        sht = self.sensirion
+        air, air2, outdoor = sht.get("air"), sht.get("air2"), sht.get("outdoor")
+        inputs.air_c = None if air is None else air.temp_c
+        inputs.rh_pct = None if air is None else air.rh_pct
+        inputs.air2_c = None if air2 is None else air2.temp_c
+        inputs.outdoor_c = None if outdoor is None else outdoor.temp_c
+        inputs.outdoor_rh_pct = None if outdoor is None else outdoor.rh_pct
         inputs.supply_c = r.get("supply_c")
         inputs.source_return_c = r.get("source_return_c")
         inputs.radiation_w_m2 = r.get("radiation_w_m2")
