@@ -450,9 +450,11 @@ def test_vents_move_at_their_rate_but_overrides_act_at_once():
 
 
 def test_the_drying_coil_throttles_toward_the_heating_band():
-    # A humid summer night, as wet outside as in: the mine-water coil dries
-    # the air (5 % per % RH over 85 %), at most 100 % per K the air is above
-    # the heating band (setpoint + 1 K), so it settles there, not in the band.
+    # A humid night, as wet outside as in: the mine-water coil dries the air
+    # (5 % per % RH over 85 %), at most 100 % per K the air is above the
+    # heating band (setpoint + 1 K; the rose's ventilation setpoint is only
+    # 2 K above, so the coil's floor is the heating band's edge), so it
+    # settles there, not in the band.
     night_c = ROSE["heat_night_c"] / MILLI
     climate = make(air=night_c + 1.9, rh=97.0, outdoor=22.0)  # (under the vent setpoint)
     climate.inputs.outdoor_rh_pct = 97 * MILLI
@@ -461,6 +463,63 @@ def test_the_drying_coil_throttles_toward_the_heating_band():
     set_inputs(climate, air=night_c + 1.3, rh=97.0, outdoor=22.0)
     out = run_for(climate, 10)
     assert out.heat_valve == 0 and abs(out.cool_valve - 30 * MILLI) <= 500
+
+
+def humid_summer_night(reverse=False, air_below_vent_k=0.8, rh=92.0):
+    """The Zichuan summer grower's setpoints (night 19 degC, ventilation 4 K
+    above) on a night as wet outside as in: the vents cannot dry."""
+    climate = Climate(ROSE, reverse=reverse)
+    climate.set("sensor.frozen_s", 0)
+    climate.set("air.night_c", 19 * MILLI)
+    climate.set("air.vent_offset_k", 4 * MILLI)
+    set_inputs(climate, air=23.0 - air_below_vent_k, rh=rh, supply=22.0, outdoor=24.0)
+    climate.inputs.outdoor_rh_pct = 95 * MILLI
+    return climate
+
+
+def test_the_drying_coil_keeps_the_air_in_the_top_of_the_band():
+    # Free-cooling water condenses little: the coil pulled a humid summer night
+    # to 20.4 degC and 99 % RH.  It dries only with the air within
+    # rh.coil_below_vent_k (1.5 K) of the ventilation setpoint; under that the
+    # minimum pipe warms the air instead, and never both at once.
+    climate = humid_summer_night()
+    out = run_for(climate, 10)
+    assert out.cool_valve > 0 and out.heat_valve == 0
+    climate = humid_summer_night(air_below_vent_k=2.0)
+    out = run_for(climate, 10)
+    assert out.cool_valve == 0 and out.heat_valve > 0
+    climate = humid_summer_night(air_below_vent_k=2.0)
+    climate.set("rh.coil_below_vent_k", 3000)  # (down to the heating band)
+    out = run_for(climate, 10)
+    assert out.cool_valve > 0 and out.heat_valve == 0
+
+
+def test_a_reversible_heat_pump_chills_the_drying_coil_and_stops_when_dry():
+    climate = humid_summer_night(reverse=True)
+    out = run_for(climate, 2)
+    assert out.heat_pump_on and out.heat_pump_cooling and out.cool_valve > 0 and out.heat_valve == 0
+    # Dry enough (80 % at 23.5 degC is 0.58 kPa): it stops after its least run,
+    # though the coil still cools: free cooling does that alone.
+    climate.inputs.rh_pct = 80 * MILLI
+    climate.inputs.air_c = 23500  # above the ventilation setpoint: the coil cools on
+    out = run_for(climate, 15)
+    assert not out.heat_pump_on and out.cool_valve > 0
+    # rh.hp_dry = 0: the coil dries on free cooling only.
+    climate = humid_summer_night(reverse=True)
+    climate.set("rh.hp_dry", 0)
+    out = run_for(climate, 2)
+    assert not out.heat_pump_on and out.cool_valve > 0
+
+
+def test_dehumidifying_aims_a_little_inside_the_vpd_band():
+    # At the band's edge exactly, the house spent half its time just under it:
+    # the drying starts vpd.dry_above_kpa (0.05 kPa) inside.  22.2 degC holds
+    # 2.68 kPa: 84 % RH is 0.43 kPa, inside the band but within its margin.
+    climate = humid_summer_night(rh=84.0)
+    assert run_for(climate, 10).cool_valve > 0
+    climate = humid_summer_night(rh=84.0)
+    climate.set("vpd.dry_above_kpa", 0)
+    assert run_for(climate, 10).cool_valve == 0
 
 
 def test_the_loops_act_on_the_air_averaged_over_half_a_minute():

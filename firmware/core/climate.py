@@ -71,6 +71,18 @@ OUTSIDE_DRIER_PA = const(100)  # the vents dry the house only if the outside hol
 AIR_FILTER_MS = const(30000)  # the loops' air: averaged over half a minute
 RH_FILTER_MS = const(180000)  # humidity acts on RH averaged over ~3 min: sensor noise moves no valve
 COIL_HYSTERESIS_K = const(500)
+# Drying on the coil holds the air in the top of the band, at least this far
+# under the ventilation setpoint: cooled lower, the air's RH rises faster than
+# its vapour falls (free-cooling water at ~17 degC condenses little, so a
+# humid summer night went to 99 % RH at 20 degC with the coil open).
+COIL_BELOW_VENT_K = const(1500)
+# Where the heat pump reverses, it chills the coil for drying: its ~7 degC
+# water condenses per K of sensible cooling several times what free cooling
+# does, so the drying fits inside a summer night's small heat gains.
+HP_DRYING = const(1)
+# Dehumidifying aims this far inside the VPD band's lower edge: held at the
+# edge itself, the house spent half its time just under it.
+DRY_ABOVE_MIN_PA = const(50)
 COIL_PER_K_ROOM = const(100000)  # drying coil at most 100 % per K the air is above the heating band
 FOG_RH_HYSTERESIS_PCT = const(1000)  # fog, once stopped by the humidity limit, waits 1 % RH lower
 HUMIDITY_COIL_PER_PCT = const(5)  # cold-coil dehumidifying, cooling valve % per % RH above
@@ -350,6 +362,10 @@ class Climate:
         self.air_filter_ms = AIR_FILTER_MS
         self._fogging = False
         self._coil_drying = False
+        self._hp_drying = False  # the heat pump runs (in reverse) for the drying coil
+        self.coil_below_vent_k = COIL_BELOW_VENT_K
+        self.hp_drying = HP_DRYING
+        self.dry_above_min_pa = DRY_ABOVE_MIN_PA
         self._outside_drier = True
         self.storm_m_s = VENT_STORM_M_S
         self.windy_m_s = VENT_WINDY_M_S
@@ -551,11 +567,14 @@ class Climate:
         # its band first (warm air holds more: 79 % at 17 degC for 0.4 kPa).
         rh_excess = 0
         rh_limit = p["rh_max_pct"]
+        rh_dry = rh_limit  # the humidity the drying aims under: a little inside the VPD band
         vpd = 0
         outside_drier = self._outside_drier
         if rh is not None and air is not None:
             sat = sat_pa(air)
             rh_limit = clamp(RH_FULL - muldiv(p["vpd_min_kpa"], RH_FULL, sat), RH_LIMIT_MIN, rh_limit)
+            dry_min_pa = p["vpd_min_kpa"] + self.dry_above_min_pa
+            rh_dry = clamp(RH_FULL - muldiv(dry_min_pa, RH_FULL, sat), RH_LIMIT_MIN, p["rh_max_pct"])
             vpd = deficit_pa(sat, rh)
             out_c = inp.outdoor_c
             out_rh = inp.outdoor_rh_pct
@@ -564,21 +583,22 @@ class Climate:
                 out_sat = sat_pa(out_c)
                 outside_drier = out_sat - deficit_pa(out_sat, out_rh) < sat - vpd - margin
                 self._outside_drier = outside_drier
-        if rh is not None and rh > rh_limit:
-            rh_excess = rh - rh_limit
+        if rh is not None and rh > rh_dry:
+            rh_excess = rh - rh_dry
 
         # Dehumidify the cheapest way the house allows: with fan-coils and a
         # mild night, or air outside as wet as inside (a summer night), condense
         # on the mine-water coil; otherwise minimum pipe.
         # The coil stays clear of the heating's band (latched 0.5 K): cooling
         # the air into it would start the heating, which would stop the coil.
-        coil_room_k = HEATING_BAND_K if self._coil_drying else HEATING_BAND_K + COIL_HYSTERESIS_K
+        coil_floor_c = max(heat_sp + HEATING_BAND_K, vent_sp - self.coil_below_vent_k)
+        coil_room_k = 0 if self._coil_drying else COIL_HYSTERESIS_K
         coil_dehumidify = (
             rh_excess > 0
             and self.has_fan_coils
             and (not outside_drier or (inp.outdoor_c is not None and inp.outdoor_c > heat_sp))
             and air is not None
-            and air > heat_sp + coil_room_k
+            and air > coil_floor_c + coil_room_k
         )
         self._coil_drying = coil_dehumidify
 
@@ -668,7 +688,7 @@ class Climate:
             if coil_dehumidify:
                 # Throttled toward the heating band rather than stopped at it,
                 # so the air settles above the band instead of cycling into it.
-                room_k = air_ctl - heat_sp - HEATING_BAND_K
+                room_k = air_ctl - coil_floor_c
                 coil = min(HUMIDITY_COIL_PER_PCT * rh_excess, muldiv(room_k, COIL_PER_K_ROOM, MILLI))
                 coil = min(coil, FULL_SCALE)
                 cool_valve = max(cool_valve, coil)
@@ -725,6 +745,10 @@ class Climate:
         # Heat pump: runs for heating demand, or in reverse when free cooling is full.
         if not self.has_reverse or air is None:
             want_cooling = False
+        elif coil_dehumidify and self.hp_drying:
+            want_cooling = True  # chilled water for the drying coil
+        elif self.outputs.heat_pump_cooling and self._hp_drying:
+            want_cooling = False  # dry enough: it stops, unless cooling starts it anew
         elif self.outputs.heat_pump_cooling:
             want_cooling = cool_valve > REVERSE_KEEP and air > vent_sp - REVERSE_STOP_K
         else:
@@ -794,6 +818,10 @@ class Climate:
         out.screen = screen
         out.heat_pump_on = hp_on
         out.heat_pump_cooling = hp_on and want_cooling
+        if not out.heat_pump_cooling:
+            self._hp_drying = False
+        elif coil_dehumidify and self.hp_drying:
+            self._hp_drying = True
         out.alarms = alarms
         out.heat_setpoint_c = heat_sp
         out.vent_setpoint_c = vent_sp

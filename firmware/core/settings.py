@@ -66,6 +66,9 @@ hp.margin_k              hp_margin_k               1000     15000 1000 K        
 rh.pipe_k_per_pct        humidity_pipe_per_pct        0        10    1 K/%       minimum supply rise per % RH above max
 rh.vent_pct_per_pct      humidity_vent_per_pct        0        20    1 %/%       vent crack per % RH above max
 rh.vent_max_pct          humidity_vent_max            0     50000 1000 %         largest humidity vent crack
+rh.coil_below_vent_k     coil_below_vent_k            0     10000 1000 K         drying coil keeps the air at least this far under the vent setpoint
+rh.hp_dry                hp_drying                    0         1    1 -         1: a reversible heat pump chills the drying coil
+vpd.dry_above_kpa        dry_above_min_pa             0       500 1000 kPa       dehumidifying aims this far above VPD min
 fog.below_max_kpa        fog_below_max_kpa            0      1000 1000 kPa       fog aims this far under VPD max
 fog.kp                   gain.fog_loop.kp_m           0   1000000 1000 %/kPa     fog per kPa of VPD above its aim
 fog.ki                   gain.fog_loop.ki_m           0     20000 1000 %/(kPa*s) fog: integral gain
