@@ -17,6 +17,7 @@ from core.climate import (
     ALARM_OVERHEAT,
     ALARM_SOURCE_COLD,
     ALARM_SUPPLY_HIGH,
+    ALARM_SUPPLY_SENSOR,
     FF_OUTDOOR_PM,
     FF_SUN_K,
     SCREEN_OPEN_W_M2,
@@ -520,6 +521,28 @@ def test_dehumidifying_aims_a_little_inside_the_vpd_band():
     climate = humid_summer_night(rh=84.0)
     climate.set("vpd.dry_above_kpa", 0)
     assert run_for(climate, 10).cool_valve == 0
+
+
+def test_without_its_supply_probe_the_air_drives_the_mixing_valve():
+    # Held where it was, the valve let the air fall 2 K under its setpoint as
+    # an evening's load rose (zichuan-rose-faults): the air drives it directly
+    # now, from where it was, and hands it back to the mixing loop the same way.
+    climate = make(air=16.8, supply=24.0)
+    held = run_for(climate, 5).heat_valve
+    assert 10 * MILLI < held < 90 * MILLI
+    set_inputs(climate, air=16.0, supply=None)
+    out = run_for(climate, 1)
+    first = out.heat_valve
+    assert out.alarms & ALARM_SUPPLY_SENSOR
+    assert abs(first - held) <= 12 * MILLI  # the P term of 1 K: 9 %
+    later = run_for(climate, 20).heat_valve
+    assert later > first + 5 * MILLI  # the air still low: it opens on
+    # No supply setpoint to follow: the heat pump makes the blind supply's water.
+    assert out.heat_pump_supply_c >= ROSE["heat_night_c"] + 15 * MILLI
+    set_inputs(climate, air=17.0, supply=30.0)
+    back = climate.tick(3 * HOUR_MS, STEP_MS)
+    assert not back.alarms & ALARM_SUPPLY_SENSOR
+    assert abs(back.heat_valve - later) <= 12 * MILLI
 
 
 def test_the_loops_act_on_the_air_averaged_over_half_a_minute():

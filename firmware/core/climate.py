@@ -315,6 +315,11 @@ class Climate:
         self.supply_loop = PID(kp_m=3000, ki_m=10, deadband=100, out_min=0, out_max=FULL_SCALE)
         floor_c = min(self.profile["heat_night_c"], self.supply_max_c)  # (set every tick: SUPPLY_FLOOR_K)
         self.heating = Cascade(self.air_loop, self.supply_loop, floor_c, self.supply_max_c)
+        # Air -> mixing valve directly, while the supply probe is out: the
+        # cascade's gain (3 K of water per K, 3 %/K of valve per K of water),
+        # and its slower integral.  Tracking otherwise.
+        self.valve_loop = PID(kp_m=9000, ki_m=9, out_min=0, out_max=FULL_SCALE)
+        self.valve_loop.set_track(0)
         # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
         self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
         # Fog on VPD above its aim: 80 %/kPa, Ti about 9 min (the RH it acts on
@@ -613,11 +618,12 @@ class Climate:
         # one noisy reading does not flick it) is warm and no minimum pipe is
         # asked for: no keeping the pipe warm in summer.
         heating_wanted = air_ctl is None or air_ctl < heat_sp + HEATING_BAND_K or supply_floor > floor_c
-        if supply is None:
+        supply_missing = supply is None
+        if supply_missing:
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
                 self.supply_loop.set_manual(self.supply_loop.out)
-            supply = 0
+            supply = self.heating.inner_setpoint  # the air loop, tracking it, holds its setpoint
         elif not heating_wanted:
             if self.supply_loop.mode != TRACK:
                 self.supply_loop.set_track(0)
@@ -637,6 +643,10 @@ class Climate:
         # Blind, the air loop sees "at setpoint", so its bumpless integral holds
         # the blind supply and the hand-back adds only the real error's P term.
         heat_valve = self.heating.update(heat_sp, heat_sp if air_ctl is None else air_ctl, supply, dt_ms, ff)
+        if supply_missing and air_ctl is not None:
+            heat_valve = self._valve_from_air(heat_sp, air_ctl, heating_wanted, heat_valve, dt_ms)
+        elif self.valve_loop.mode == AUTO:
+            self.valve_loop.set_track(0)  # (the next fallback starts from the valve then)
         # The water should follow its setpoint; far off for long, something is wrong.
         off_k = self.heating.inner_setpoint - supply
         if self.supply_loop.mode == AUTO and (off_k > self.deviation_k or -off_k > self.deviation_k):
@@ -828,8 +838,26 @@ class Climate:
         out.supply_setpoint_c = self.heating.inner_setpoint
         out.vpd_kpa = vpd
         # The heat pump runs only as hot as the mixing loop needs: higher COP.
-        out.heat_pump_supply_c = min(self.heating.inner_setpoint + self.hp_margin_k, self.supply_max_c)
+        hp_supply = self.heating.inner_setpoint
+        if supply_missing:  # no supply setpoint to follow: the blind supply's water
+            hp_supply = max(hp_supply, p["heat_night_c"] + SAFE_SUPPLY_RISE_K)
+        out.heat_pump_supply_c = min(hp_supply + self.hp_margin_k, self.supply_max_c)
         return out
+
+    def _valve_from_air(self, heat_sp, air_ctl, wanted, held, dt_ms):
+        """The mixing valve without its supply probe: the air drives it
+        directly (one loop, from where the valve was held).  A held valve let
+        the air fall 2 K under its setpoint as an evening's load rose."""
+        loop = self.valve_loop
+        if not wanted:
+            loop.set_track(0)
+        elif loop.mode != AUTO:
+            loop.set_track(held)
+        valve = loop.update(heat_sp, air_ctl, dt_ms)
+        if wanted:
+            loop.set_auto()
+        self.supply_loop.set_manual(valve)  # its probe back, the mixing loop starts from here
+        return valve
 
     def _preheat(self, heat_sp, time_of_day_ms, noon_ms, dt_ms):
         """The heating setpoint's rise on a cold morning while the screen is
