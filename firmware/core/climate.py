@@ -619,7 +619,7 @@ class Climate:
         # asked for: no keeping the pipe warm in summer.
         heating_wanted = air_ctl is None or air_ctl < heat_sp + HEATING_BAND_K or supply_floor > floor_c
         supply_missing = supply is None
-        if supply_missing:
+        if supply is None:  # (not supply_missing: the type checker of the compiled build narrows on this)
             alarms |= ALARM_SUPPLY_SENSOR
             if self.supply_loop.mode != MANUAL:  # hold the valve where it is
                 self.supply_loop.set_manual(self.supply_loop.out)
