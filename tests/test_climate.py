@@ -495,6 +495,23 @@ def test_the_drying_coil_keeps_the_air_in_the_top_of_the_band():
     assert out.cool_valve > 0 and out.heat_valve == 0
 
 
+def test_the_heat_pump_reverses_before_the_air_leaves_the_band():
+    # Free cooling full (the outside warmer than the air: fan-coils alone) and
+    # the air 1 K over the ventilation setpoint, still inside the 1 K band
+    # after 0.8 K: the heat pump chills.  hp.reverse_start_k moves the start.
+    def chilling(start_k):
+        climate = Climate(ROSE, reverse=True)
+        climate.set("sensor.frozen_s", 0)
+        climate.set("hp.reverse_start_k", start_k)
+        vent_c = (ROSE["heat_day_c"] + ROSE["vent_offset_k"]) / MILLI
+        set_inputs(climate, air=vent_c + 1.0, rh=60.0, supply=25.0, radiation=600, outdoor=32.0)
+        out = run_for(climate, 90, start_ms=11 * HOUR_MS)  # (the cooling's integral: ~1 %/min)
+        assert out.cool_valve == FULL_SCALE and out.heat_valve == 0
+        return out.heat_pump_on and out.heat_pump_cooling
+
+    assert chilling(800) and not chilling(1500)
+
+
 def test_a_reversible_heat_pump_chills_the_drying_coil_and_stops_when_dry():
     climate = humid_summer_night(reverse=True)
     out = run_for(climate, 2)

@@ -62,6 +62,7 @@ hp.source_min_c          source_return_min_c      -5000     15000 1000 degC     
 hp.min_cap_pct           hp_min_cap                   0    100000 1000 %         a power cap below this stops the heat pump
 air.preheat_k            preheat_k                    0      5000 1000 K         heating setpoint rise while power is plentiful
 hp.margin_k              hp_margin_k               1000     15000 1000 K         leaving water above the supply setpoint
+hp.reverse_start_k       reverse_start_k              0      5000 1000 K         reverses (chills) with free cooling full and the air this far above the vent setpoint
 # Humidity.
 rh.pipe_k_per_pct        humidity_pipe_per_pct        0        10    1 K/%       minimum supply rise per % RH above max
 rh.vent_pct_per_pct      humidity_vent_per_pct        0        20    1 %/%       vent crack per % RH above max
