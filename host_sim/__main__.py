@@ -169,6 +169,7 @@ The node's REPL: the real firmware under MicroPython, controlling the simulated
 {name} ({speed:g} simulated seconds a second).  Control runs while you type:
   gh.status()   gh.help("air")   gh.get("air.day_c")   gh.set("air.day_c", 21)
   gh.manual("vent", 30)   gh.auto()   gh.save()   gh.revert()
+  irrigating: gh.irrigate(1)   gh.manual("irrigation", False)   gh.ack()
 The run ends with the scenario (--days), or press Ctrl-D and wait for it.
 """
 

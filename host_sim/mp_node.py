@@ -38,6 +38,7 @@ HEAP = "112K"  # the node runs in 108K on this 64-bit port (make bench: heap_min
 # A house that irrigates also loads the irrigation and fertigation (about
 # 30 kB more on this 64-bit port): the fertigation node is the S3 board, with PSRAM.
 IRRIGATION_HEAP = "144K"
+IRRIGATION_REPL_HEAP = "160K"  # the REPL's room and the irrigation's (in 128K it fails to boot)
 READINGS = ("air_c", "air2_c", "rh_pct", "supply_c", "radiation_w_m2", "outdoor_c",
             "outdoor_rh_pct", "wind_m_s", "source_return_c")  # fmt: skip
 
@@ -97,7 +98,10 @@ class MicroPythonController:
         flash = Path(self._flash.name)
         write_flash(flash, scenario)
         firmware = compiled_firmware()
-        heap = heap or (REPL_HEAP if repl else IRRIGATION_HEAP if scenario.irrigation else HEAP)
+        if heap is None and scenario.irrigation:
+            heap = IRRIGATION_REPL_HEAP if repl else IRRIGATION_HEAP
+        elif heap is None:
+            heap = REPL_HEAP if repl else HEAP
         command = [str(MICROPYTHON), "-X", f"heapsize={heap}", str(firmware / "main.py")]
         env = {"MICROPYPATH": f".frozen:{firmware}"}  # .frozen: the port's own asyncio
         self.pace_s = pace_s

@@ -297,7 +297,8 @@ def test_irrigation_and_dosing_drive_the_s3_boards_relays(tmp_path, capsys, monk
     gh_status[0].status()
     shown = capsys.readouterr().out
     # 250 mL/m2 on 100 m2 is 25 L: four 10-s ticks at 50 L/min; 30 mL of drain a tick of flow
-    assert "irrigation: no group, today 1 starts, 0.333 L/m2, drain 36 %; dose 100 %, spacing 100 %" in shown
+    today = "today 1 starts, 0.333 L/m2, drain 36 %, mine water 0.03332 m3; dose 100 %, spacing 100 %"
+    assert "irrigation: no group, " + today in shown
     assert "fertigation: EC 1.9" in shown and "water alarms: none" in shown
     assert gh_status[0].ack() == "acknowledged"
 

@@ -3,6 +3,8 @@ MicroPython interpreter against the simulated greenhouse gives the metrics
 the CPython runtime gives; the virtual ticks wrap as an ESP32's do; a HAL
 that fails for an hour never stops control; safe boot skips main."""
 
+import gc
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from host_sim.scenario import FaultSpec, load_scenario
 from node.clock import TICKS_PERIOD, VirtualClock, ticks_add, ticks_diff
 from node.house import make_climate
 from node.runtime import Node
+from node.tuning import Gh
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -147,6 +150,90 @@ def test_manual_outputs_hold_until_auto_but_frost_wins():
     assert out.heat_valve == 100000  # frost: full heat whatever the hand says
 
 
+HOUR_MS = 3600000
+IRRIGATING = {"crop": "rose", "irrigation": {"groups": [{"area_m2": 500, "flow_l_min": 50}] * 2}}
+
+
+class WaterHal(FailingHal):
+    """The climate's readings as FailingHal's, a pump that gives an open
+    group its nominal flow, and EC and pH on target with a little noise."""
+
+    def __init__(self):
+        super().__init__(fail_ticks=0)
+        self.flow_ml_min = 0
+        self.water = []  # each tick's (valve group, A/B duty, acid duty)
+
+    def read_water(self, r):
+        r.flow_ml_min, r.drain_ml = self.flow_ml_min, 0
+        r.ec, r.ph = 1900 + self.reads % 3, 5800 + self.reads % 3
+
+    def write_water(self, water):
+        self.flow_ml_min = 50000 if water.group else 0
+        self.water.append((water.group, water.dose_ab, water.dose_acid))
+
+
+def test_gh_starts_a_dose_by_hand_holds_the_irrigation_off_and_shows_yesterday(capsys, monkeypatch):
+    monkeypatch.setattr(gc, "mem_free", lambda: 0, raising=False)  # MicroPython's
+    hal = WaterHal()
+    node = Node(make_climate(IRRIGATING), hal, VirtualClock())
+    gh, irr = Gh(node, None, {}), node.climate.water.irr
+    ticks = iter(range(2 * HOUR_MS, 24 * HOUR_MS, 10000))  # from 02:00, when no rule starts a group
+
+    def status():
+        capsys.readouterr()
+        gh.status()
+        return capsys.readouterr().out
+
+    with pytest.raises(ValueError, match=r"^group must be a valve group 1\.\.2, got 3$"):
+        gh.irrigate(3)
+    with pytest.raises(
+        ValueError, match=r"^irrigation takes False \(held off\), got True: gh.irrigate\(group\)"
+    ):
+        gh.manual("irrigation", True)
+    assert irr.active == 0 and not irr.off and irr.yesterday() is None
+    assert gh.irrigate(1) == "group 1 starts"
+    node.step(next(ticks), 10000)
+    assert gh.irrigate(2) == "group 2 queued: the pump is on group 1"
+    for _ in range(40):  # 125 L each at 50 L/min: 16 ticks, in turn
+        node.step(next(ticks), 10000)
+    assert [group for group, _, _ in hal.water].count(2) == 16 and irr.starts == 2
+    assert "irrigation: no group, today 2 starts, 0.266 L/m2" in status()
+    assert "irrigation yesterday" not in status()
+    assert gh.irrigate(1) == "group 1 starts"
+    for _ in range(4):
+        node.step(next(ticks), 10000)
+    assert hal.water[-1][0] == 1 and hal.water[-1][1] > 0  # watering and dosing
+    gh.manual("vent", 30)
+    gh.manual("irrigation", False)
+    node.step(next(ticks), 10000)
+    assert hal.water[-1] == (0, 0, 0)  # within one tick
+    assert gh.ack() == "acknowledged" and irr.off  # an acknowledge is no release
+    assert gh.irrigate(2) == "group 2 not started: irrigation held off by hand"
+    shown = status()
+    assert (
+        "manual: vent=30000, irrigation=off" in shown
+        and "irrigation: held off by hand, today 2 starts" in shown
+    )
+    gh.auto("vent")
+    assert irr.off
+    gh.auto()
+    assert not irr.off and "manual:" not in status() and gh.irrigate(2) == "group 2 starts"
+    node.step(24 * HOUR_MS - 10000, 10000)
+    node.step(0, 10000)  # midnight: the day rolls over
+    assert "irrigation yesterday: 2 starts, 0.266 L/m2, drain -, mine water 0.266656 m3" in status()
+
+
+def test_gh_by_hand_in_a_house_without_irrigation_names_what_there_is():
+    gh = Gh(Node(make_climate({"crop": "rose"}), FailingHal(0), VirtualClock()), None, {})
+    with pytest.raises(ValueError, match="gh.irrigate: this house has no irrigation"):
+        gh.irrigate(1)
+    with pytest.raises(
+        ValueError, match="manual output must be one of heat_valve, .*fog.*, got 'irrigation'$"
+    ):
+        gh.manual("irrigation", False)
+    gh.auto("irrigation")  # nothing to hand back: no error
+
+
 def test_make_climate_names_a_bad_house_key_and_what_is_allowed():
     with pytest.raises(ValueError, match="house.crop must be one of rose, tomato, got 'lettuce'"):
         make_climate({"crop": "lettuce"})
@@ -218,3 +305,30 @@ def test_the_repl_tunes_the_running_node_and_refuses_bad_input():
     assert "free heap" in out and "manual: heat_valve=0" in out
     assert "air.night_c" in out and "heating setpoint by night" in out
     assert "controller errors" in out  # the run finished and reported its metrics
+
+
+def test_the_repl_of_an_irrigating_node_starts_a_dose_by_hand_and_holds_the_irrigation():
+    # Under MicroPython, at midnight, where no rule starts a group: the one start is the hand's.
+    lines = [
+        "gh.irrigate(5)",
+        'gh.manual("irrigation", True)',
+        'gh.manual("irrigation", False)',
+        "gh.irrigate(2)",
+        "gh.status()",
+        "gh.auto()",
+        "gh.irrigate(2)",
+        "gh.irrigate(2)",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "host_sim", "repl", "zichuan-rose-irrigation-winter", "--days", "0.02",
+         "--speed", "200"],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120, cwd=REPO,
+    )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "ValueError: group must be a valve group 1..4, got 5" in out
+    assert "ValueError: irrigation takes False (held off), got True: gh.irrigate(group) starts a dose" in out
+    assert "'group 2 not started: irrigation held off by hand'" in out
+    assert "manual: irrigation=off" in out and "irrigation: held off by hand, today 0 starts" in out
+    assert "'group 2 starts'" in out and "'group 2 not started: already running or queued'" in out
+    assert re.search(r"irrigation starts \(all groups\)\W+1\W", out)  # the plant saw the dose

@@ -1,7 +1,8 @@
 """Irrigation and fertigation in the control core (core/irrigation.py,
 core/fertigation.py, core/watering.py): starts, groups in turn, doses by
-proven flow, drain feedback, EC/pH dosing and every interlock; CPython and
-MicroPython agree on a two-day trace (tests/water_trace.py)."""
+proven flow, drain feedback, EC/pH dosing and every interlock, starts and a
+hold by hand, yesterday's totals; CPython and MicroPython agree on a two-day
+trace and on the starts by hand (tests/water_trace.py)."""
 
 import pytest
 import water_trace
@@ -35,9 +36,23 @@ def alternating():
     return water_trace.run(days=6, peak=(800, 300, 300, 800, 800, 300))
 
 
-def test_micropython_gives_the_trace_cpython_gives():
+@pytest.fixture(scope="module")
+def by_hand():
+    return water_trace.by_hand()
+
+
+def test_micropython_gives_the_trace_cpython_gives(by_hand):
     got = run_json(TESTS / "water_trace.py")
-    assert got == {"sunny": water_trace.run(), "trip": water_trace.run(days=2, trip_day=1)}
+    assert got == {
+        "sunny": water_trace.run(),
+        "trip": water_trace.run(days=2, trip_day=1),
+        "by_hand": by_hand,
+    }
+
+
+def test_yesterday_is_the_day_before_s_totals_as_they_stood_at_the_rollover(alternating):
+    assert alternating["yesterday"] == alternating["daily"][:-1]
+    assert all(day[0] > 0 and day[3] > 0 for day in alternating["yesterday"])  # real days, drain measured
 
 
 def test_drain_fraction_holds_its_target_as_the_weather_changes(alternating):
@@ -69,6 +84,60 @@ def test_a_pump_trip_raises_no_flow_stops_and_retries_without_dosing():
     assert day1 and trace["daily"][1][0] == 0  # tried, none delivered
     retries = sorted({minute for _, minute, group in day1 if group == 1})
     assert all(b - a >= 10 for a, b in zip(retries, retries[1:], strict=False))  # irr.retry_s apart
+
+
+# --- by hand: gh.irrigate, gh.manual("irrigation", False) ----------------------------
+
+
+def test_a_bad_group_number_is_refused_by_name_and_range_and_changes_nothing(by_hand):
+    shown = ("0", "4", "-1", "'2'", "2.0", "True", "None")
+    assert by_hand["refused"] == ["group must be a valve group 1..3, got " + got for got in shown]
+    assert by_hand["queue_after_refused"] == [False, False, False, 0, 0]  # nothing queued, nothing running
+
+
+def test_a_start_by_hand_runs_now_one_group_at_a_time_and_counts_its_dose(by_hand):
+    night = by_hand["night"]  # at 01:00, where no rule starts a group
+    asked = by_hand["asked"]
+    assert asked["2"] is None and asked["1 behind 2"] is None and asked["3"] is None
+    assert asked["2 again"] == "already running or queued"
+    valves = [group for group, _, _, _ in night]
+    first, second = valves.count(2), valves.count(1)
+    assert valves[: first + 1 + second] == [2] * first + [0] + [1] * second  # in turn, never together
+    assert all(
+        ab > 0 and acid > 0 for group, ab, acid, _ in night[1:first] + night[first + 2 : first + 1 + second]
+    )
+    starts, water_ml, _, _ = by_hand["night_totals"]
+    tick_ml = 50000 * STEP_MS // 60000  # a tick of a group's flow
+    assert starts == 2 and sum(by_hand["targets_ml"]) <= water_ml < sum(by_hand["targets_ml"]) + 2 * tick_ml
+
+
+def test_a_hold_by_hand_stops_the_water_and_the_dosing_within_a_tick_and_starts_nothing(by_hand):
+    assert all(group == 3 for group, _, _, _ in by_hand["before_hold"]) and by_hand["before_hold"][-1][1] > 0
+    assert by_hand["held"] == [[0, 0, 0, 0], False, 0]  # valve, A/B, acid, flow; not proven; none running
+    assert by_hand["asked"]["1 held"] == "irrigation held off by hand"
+    assert by_hand["held_hour"] == [0, 2]  # an hour of noon with every group due: nothing on, no start
+    assert [group for group, _, _, _ in by_hand["released"]] == [1, 1, 1]  # released: the due start at once
+
+
+def test_a_fertigation_trip_stops_a_start_and_refuses_one_by_hand_until_acknowledged(by_hand):
+    assert by_hand["asked"]["2 tripped"] == "irrigation held by a fertigation trip: acknowledge it first"
+    assert all(tick == [0, 0, 0, 0] for tick in by_hand["trip"])  # the hold by hand released: the trip wins
+    assert by_hand["after_ack"][0][0] != 0
+
+
+def test_yesterday_at_the_rollover_is_the_day_s_last_totals(by_hand):
+    assert by_hand["yesterday_before"] is None
+    assert by_hand["yesterday"] == by_hand["day_end"] and by_hand["day_end"][0] == 7
+    assert by_hand["today"] == [0, 0, 0, -1]
+
+
+def test_a_start_by_hand_takes_the_same_flow_proof_and_retries():
+    irr = irrigation(groups=((1000, 100000), (1000, 100000)))
+    assert irr.request(2) is None
+    for k in range(4):  # no flow: the start stops after prove_ms, as a due start's does
+        irr.tick(HOUR_MS + k * STEP_MS, STEP_MS, 0, None, 0, 0)
+    assert irr.active == 0 and irr.alarms & ALARM_NO_FLOW and irr.starts == 0
+    assert irr.groups[1].retry_ms == irr.retry_ms  # and is tried again
 
 
 # --- the irrigation alone ----------------------------------------------------------

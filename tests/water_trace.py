@@ -63,7 +63,7 @@ def run(days=2, peak=(800, 300), trip_day=None):
     water.irr.drain_silent_ml_m2 = 0  # this toy slab has no buffer: a dry spell is no stuck gauge
     plant = Plant()
     flow, drain = 0, 0
-    trace = {"starts": [], "daily": [], "ec_err_sum": 0, "ph_err_sum": 0, "dosing_ticks": 0,
+    trace = {"starts": [], "daily": [], "yesterday": [], "ec_err_sum": 0, "ph_err_sum": 0, "dosing_ticks": 0,
              "dose_without_flow": 0, "both_open": 0, "alarms": 0, "dose_factor": []}  # fmt: skip
     for day in range(days):
         plant.pump_trip = trip_day == day
@@ -72,6 +72,8 @@ def run(days=2, peak=(800, 300), trip_day=None):
             sun = sun_w_m2(t, peak[day % len(peak)])
             jitter = plant.noise % 21 - 10  # +-10 uS/cm, +-0.01 pH
             group = water.tick(t, STEP_MS, sun, None, flow, drain, plant.ec + jitter, plant.ph + jitter)
+            if k == 0 and day:  # the day rolled over: yesterday's totals kept
+                trace["yesterday"].append(list(water.irr.yesterday()))
             trace["alarms"] |= water.alarms
             if (water.dose_ab or water.dose_acid) and not flow:
                 trace["dose_without_flow"] += 1
@@ -87,5 +89,79 @@ def run(days=2, peak=(800, 300), trip_day=None):
     return trace
 
 
+def by_hand():
+    """Starts by hand (gh.irrigate), a hold by hand (gh.manual("irrigation",
+    False)) and a fertigation trip on the toy plant: what each did."""
+    hour_ms = 3600000
+    water = Watering(WATER["rose"], GROUPS, drain_group=3, drain_area_m2=2)
+    water.set_day(6 * hour_ms, 18 * hour_ms)
+    water.irr.drain_silent_ml_m2 = 0
+    irr, plant = water.irr, Plant()
+    now = [hour_ms, 0, 0]  # time of day, the plant's flow and drain; 01:00: no rule starts a group
+    out = {"yesterday_before": irr.yesterday(), "refused": []}
+
+    def tick(ec=None):
+        t, flow, drain = now
+        sun = sun_w_m2(t, 800)
+        jitter = plant.noise % 21 - 10
+        ec = plant.ec + jitter if ec is None else ec
+        group = water.tick(t, STEP_MS, sun, None, flow, drain, ec, plant.ph + jitter)
+        now[1], now[2] = plant.step(water, sun, STEP_MS, group, water.dose_ab, water.dose_acid)
+        now[0] = (t + STEP_MS) % DAY_MS
+        return [group, water.dose_ab, water.dose_acid, now[1]]  # valve, A/B and acid duty, flow
+
+    for number in (0, 4, -1, "2", 2.0, True, None):
+        try:
+            irr.request(number)
+            out["refused"].append("accepted %r" % (number,))
+        except ValueError as error:
+            out["refused"].append(str(error))
+    out["queue_after_refused"] = [g.queued for g in irr.groups] + [len(irr._queue), irr.active]
+    # At night, two starts by hand: one pump, one group at a time, each its dose.
+    out["asked"] = {"2": irr.request(2)}  # what each start by hand answered
+    out["night"] = [tick()]
+    out["asked"]["1 behind 2"] = irr.request(1)
+    out["asked"]["2 again"] = irr.request(2)
+    for _ in range(60):
+        out["night"].append(tick())
+    out["night_totals"] = list(irr.totals())
+    out["targets_ml"] = [GROUPS[0][0] * irr.dose_ml_m2, GROUPS[1][0] * irr.dose_ml_m2]
+    # A start by hand dosing into proven flow, then held off by hand.
+    out["asked"]["3"] = irr.request(3)
+    out["before_hold"] = [tick() for _ in range(4)]
+    irr.off = True
+    out["held"] = [tick(), irr.flow_proven, irr.active]
+    out["asked"]["1 held"] = irr.request(1)
+    now[0] = 12 * hour_ms  # noon, every group's sun sum in: due
+    for group in irr.groups:
+        group.sum_mj_cm2 = 10**6
+    out["held_hour"] = [0, 0]  # ticks with a valve open or dosing, the day's starts after
+    for _ in range(360):
+        group, ab, acid, flow = tick()
+        out["held_hour"][0] += group != 0 or ab != 0 or acid != 0 or flow != 0
+    out["held_hour"][1] = irr.starts
+    irr.off = False  # gh.auto("irrigation")
+    out["released"] = [tick() for _ in range(3)]
+    # A fertigation trip: the water stops, a start by hand is refused, even
+    # with the hold by hand released; acknowledged, the queued starts go on.
+    out["trip"] = [tick(ec=3600)]
+    out["asked"]["2 tripped"] = irr.request(2)
+    irr.off = True
+    irr.off = False
+    out["trip"] += [tick(ec=1900) for _ in range(30)]
+    water.acknowledge()
+    out["after_ack"] = [tick() for _ in range(3)]
+    # The day rolls over: yesterday's totals are the day's last.
+    for _ in range(200):
+        tick()
+    now[0] = DAY_MS - STEP_MS
+    tick()
+    out["day_end"] = list(irr.totals())
+    tick()
+    out["yesterday"] = list(irr.yesterday())
+    out["today"] = list(irr.totals())
+    return out
+
+
 if __name__ == "__main__":
-    print(json.dumps({"sunny": run(), "trip": run(days=2, trip_day=1)}))
+    print(json.dumps({"sunny": run(), "trip": run(days=2, trip_day=1), "by_hand": by_hand()}))

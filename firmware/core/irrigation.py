@@ -12,6 +12,11 @@
 # before sunset) and never within min_interval_ms of the group's last start;
 # at night only the optional night rule: water content below night_wc_pct.
 #
+# By hand: request(number) queues one start of a group now, outside the
+# rules and the window, through the same path (in turn, flow proven, dosed,
+# held by a trip) and counted in the totals; off holds every start off (the
+# running one stops) until it is cleared.
+#
 # One pump feeds one group at a time: due groups queue and run in turn.  A
 # start counts its dose by the flow meter once flow is proven (at least half
 # the group's nominal flow); no proven flow within prove_ms stops the start
@@ -105,6 +110,7 @@ class Irrigation:
         # The running start.
         self.active = 0  # the group running, 1-based; 0: none
         self.hold = False  # set by a fertigation limit: no starts until released
+        self.off = False  # held off by hand (gh.manual("irrigation", False)): no starts until cleared
         self.flow_proven = False
         self.run_ms = 0
         self.delivered_ml = 0
@@ -121,11 +127,13 @@ class Irrigation:
         self.dry_ml_m2 = 0  # water given to the gauge group since its last drain
         self.drained_today = False  # the gauge has tipped today (the slab is back at capacity)
         self.drain_silent = False
-        # Today's totals (totals()).
+        # Today's totals (totals()), and yesterday's (yesterday()).
         self.starts = 0
         self.water_ml = 0  # all groups
         self.gauge_water_ml = 0  # the gauge group's
         self.drain_ml = 0  # in the gauge
+        self.last_starts = -1  # -1: no day has ended yet
+        self.last_water_ml = self.last_gauge_water_ml = self.last_drain_ml = 0
         self.new_day = False  # this tick began a day (the time of day wrapped)
         self.alarms = 0
         self._no_flow = False  # latched until a start succeeds
@@ -155,8 +163,9 @@ class Irrigation:
             self.start_drain_ml += drain_ml
             self.drain_ml += drain_ml
         self._due(time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct)
-        if self.hold:
-            alarms |= ALARM_HELD
+        if self.hold or self.off:
+            if self.hold:
+                alarms |= ALARM_HELD
             self._stop()
         elif self.active:
             alarms |= self._run(dt_ms, flow_ml_min)
@@ -210,11 +219,31 @@ class Irrigation:
                 group.queued = True
                 self._queue.append(index + 1)
 
+    def request(self, number):
+        """A start by hand: group number (1-based) is queued now, whatever its
+        rules and the window, and runs as a due start does.  Returns None, or
+        why it is not queued (held, or the group already queued or running);
+        a number that is no group raises ValueError and changes nothing."""
+        count = len(self.groups)
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count:
+            raise ValueError("group must be a valve group 1..%d, got %r" % (count, number))
+        if self.hold:
+            return "irrigation held by a fertigation trip: acknowledge it first"
+        if self.off:
+            return "irrigation held off by hand"
+        group = self.groups[number - 1]
+        if group.queued or self.active == number:
+            return "already running or queued"
+        group.queued = True
+        self._queue.append(number)
+        return None
+
     def _start(self, number):
         group = self.groups[number - 1]
         group.queued = False
         group.since_ms = 0  # the sums and intervals count from a start
         group.sum_mj_cm2 = 0
+        group.retry_ms = 0  # (a start by hand may come before a retry)
         if number == self.drain_group:
             self._drain_feedback()
         dose_ml_m2 = self.dose_ml_m2 * self.dose_factor_pm // 1000
@@ -304,15 +333,30 @@ class Irrigation:
         self.run_ms = 0
 
     def _new_day(self):
+        self.last_starts = self.starts
+        self.last_water_ml = self.water_ml
+        self.last_gauge_water_ml = self.gauge_water_ml
+        self.last_drain_ml = self.drain_ml
         self.starts = self.water_ml = self.gauge_water_ml = self.drain_ml = 0
         self.drained_today = False
 
     def totals(self):
         """Today so far: (starts, water in mL for all groups, the gauge group's
         water in mL/m2, its drain fraction per-mille or -1 before any water)."""
-        area = self.groups[self.drain_group - 1].area_m2
-        water_ml_m2 = self.gauge_water_ml // area
+        return self._totals(self.starts, self.water_ml, self.gauge_water_ml, self.drain_ml)
+
+    def yesterday(self):
+        """Yesterday's totals(), as they stood when the day rolled over (the
+        first after a boot counts from the boot); None before that."""
+        if self.last_starts < 0:
+            return None
+        return self._totals(
+            self.last_starts, self.last_water_ml, self.last_gauge_water_ml, self.last_drain_ml
+        )
+
+    def _totals(self, starts, water_ml, gauge_water_ml, drain_ml):
+        water_ml_m2 = gauge_water_ml // self.groups[self.drain_group - 1].area_m2
         fraction_pm = -1
         if water_ml_m2 and self.drain_area_m2:
-            fraction_pm = clamp(self.drain_ml // self.drain_area_m2 * 1000 // water_ml_m2, 0, 1000)
-        return self.starts, self.water_ml, water_ml_m2, fraction_pm
+            fraction_pm = clamp(drain_ml // self.drain_area_m2 * 1000 // water_ml_m2, 0, 1000)
+        return starts, water_ml, water_ml_m2, fraction_pm

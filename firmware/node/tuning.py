@@ -9,6 +9,12 @@
 #   gh.help() / gh.help("air")   every setting: value, unit, range, meaning
 #   gh.manual("vent", 30) / gh.auto()   hold an output by hand / hand it back
 #   gh.clock("2026-11-25 06:30")  set the RTC (UTC) where there is no NTP
+# Where the house irrigates:
+#   gh.irrigate(2)            one dose on valve group 2 now, as a due start
+#                             (in turn on the pump, flow proven, dosed, trips)
+#   gh.manual("irrigation", False) / gh.auto("irrigation")   every start held
+#                             off (the running one stops) / back to its rules
+#   gh.ack()                  after an EC-high or pH-low trip is put right
 #
 # Control keeps running while you type: the REPL is an asyncio task.
 
@@ -71,10 +77,20 @@ class Gh:
                 print("%-26s %10s %-8s %g..%g  %s" % shown)
 
     def manual(self, output, value):
-        """Holds output at value (%, or True/False for the heat pump) until gh.auto()."""
+        """Holds output at value (%, or True/False for the heat pump) until
+        gh.auto(); "irrigation" only False: no starts until gh.auto()."""
+        water = self.node.climate.water
+        if output == "irrigation" and water is not None:
+            if value is not False:  # no watering by force: it would skip the flow proof and the dose
+                raise ValueError(
+                    "irrigation takes False (held off), got %r: gh.irrigate(group) starts a dose" % (value,)
+                )
+            water.irr.off = True
+            return
         kind = MANUAL.get(output)
         if kind is None:
-            raise ValueError("manual output must be one of %s, got %r" % (", ".join(MANUAL), output))
+            names = ", ".join(MANUAL) + (", irrigation" if water is not None else "")
+            raise ValueError("manual output must be one of %s, got %r" % (names, output))
         if kind == "bool":
             if value not in (True, False):
                 raise ValueError("%s takes True or False, got %r" % (output, value))
@@ -86,10 +102,28 @@ class Gh:
 
     def auto(self, output=None):
         """Hands one output, or all, back to control."""
+        water = self.node.climate.water
+        if water is not None and output in (None, "irrigation"):
+            water.irr.off = False
         if output is None:
             self.node.manual.clear()
         else:
             self.node.manual.pop(output, None)
+
+    def irrigate(self, group):
+        """One dose on valve group `group` (1-based) now, as a due start gets:
+        in turn behind a running group, flow proven, dosed, stopped by a trip;
+        it counts in the day's starts once its dose is in."""
+        water = self.node.climate.water
+        if water is None:
+            raise ValueError('gh.irrigate: this house has no irrigation (house.json "irrigation")')
+        irr = water.irr
+        why = irr.request(group)
+        if why:
+            return "group %d not started: %s" % (group, why)
+        if irr.active:
+            return "group %d queued: the pump is on group %d" % (group, irr.active)
+        return "group %d starts" % group
 
     def clock(self, utc=None):
         """Sets the node's RTC by hand, where there is no NTP (wifi.json):
@@ -105,7 +139,7 @@ class Gh:
 
     def ack(self):
         """Acknowledges a fertigation trip (EC high, pH low) once its cause is
-        put right: dosing and irrigation go on."""
+        put right: dosing and irrigation go on (a hold by hand stays)."""
         water = self.node.climate.water
         if water is None:
             raise ValueError('this house has no irrigation (house.json "irrigation")')
@@ -135,22 +169,23 @@ class Gh:
             found = faults()
             shown = ", ".join("%s %d x %s" % (role, found[role][0], found[role][1]) for role in found)
             lines.append("drivers: " + (shown or "no errors"))
-        if node.manual:
-            lines.append("manual: " + ", ".join("%s=%s" % (k, node.manual[k]) for k in node.manual))
+        held = ["%s=%s" % (k, node.manual[k]) for k in node.manual]
+        if water is not None and water.irr.off:
+            held.append("irrigation=off")
+        if held:
+            lines.append("manual: " + ", ".join(held))
         for line in lines:
             print(line)
 
 
 def _water_lines(water):
     irr, fert, r = water.irr, water.fert, water.readings
-    starts, water_ml, water_ml_m2, drain_pm = irr.totals()
-    group = "group %d" % water.group if water.group else "no group"
-    drain = "-" if drain_pm < 0 else "%g %%" % (drain_pm / 10)
-    yield (
-        "irrigation: %s, today %d starts, %g L/m2, drain %s; dose %g %%, spacing %g %%; mine water %g m3"
-    ) % (
-        group, starts, water_ml_m2 / 1000, drain, irr.dose_factor_pm / 10, irr.spacing_pm / 10,
-        water_ml / 1000000)  # fmt: skip
+    group = "held off by hand" if irr.off else "group %d" % water.group if water.group else "no group"
+    yield "irrigation: %s, today %s; dose %g %%, spacing %g %%" % (
+        group, _totals(irr.totals()), irr.dose_factor_pm / 10, irr.spacing_pm / 10)  # fmt: skip
+    yesterday = irr.yesterday()
+    if yesterday is not None:
+        yield "irrigation yesterday: " + _totals(yesterday)
     yield "fertigation: EC %s (target %g) mS/cm, pH %s (target %g), A/B %g %%, acid %g %%" % (
         "-" if r.ec is None else "%g" % (r.ec / 1000), fert.ec_target / 1000,
         "-" if r.ph is None else "%g" % (r.ph / 1000), fert.ph_target / 1000,
@@ -158,8 +193,16 @@ def _water_lines(water):
     yield "water alarms: " + (", ".join(water.alarm_names(water.alarms)) or "none")
 
 
+def _totals(totals):
+    """Irrigation.totals() as the status shows them."""
+    starts, water_ml, water_ml_m2, drain_pm = totals
+    drain = "-" if drain_pm < 0 else "%g %%" % (drain_pm / 10)
+    shown = (starts, water_ml_m2 / 1000, drain, water_ml / 1000000)
+    return "%d starts, %g L/m2, drain %s, mine water %g m3" % shown
+
+
 def parse_utc(text):
-    """"YYYY-MM-DD HH:MM[:SS]" -> (year, month, day, hour, minute, second);
+    """ "YYYY-MM-DD HH:MM[:SS]" -> (year, month, day, hour, minute, second);
     a ValueError that shows the format otherwise."""
     try:
         date, time = text.strip().split(" ")
