@@ -373,3 +373,20 @@ def test_a_drain_gauge_that_never_tips_is_suspected_and_the_dose_goes_back_to_it
     for k in range(1, 360):  # the next start weighs it
         irr.tick(t + k * STEP_MS, STEP_MS, 500, None, 100000 if irr.active else 0, 0)
     assert not irr.drain_silent and not irr.alarms & ALARM_DRAIN_SILENT
+
+
+def test_water_is_counted_as_it_flows_even_when_a_start_is_stopped():
+    # A start stopped early (here a fertigation trip's stop()) still put its
+    # water on the crop: today's totals hold it, though no start is counted.
+    irr = irrigation()
+    flowing = 0
+    for k in range(12 * HOUR_MS // STEP_MS):
+        irr.tick(SUNRISE_MS + k * STEP_MS, STEP_MS, 500, None, 100000, 0)
+        if irr.flow_proven:
+            flowing += 1
+            if flowing == 3:
+                irr.stop()
+                break
+    starts, water_ml, water_ml_m2, _ = irr.totals()
+    tick_ml = 100000 * STEP_MS // 60000
+    assert starts == 0 and water_ml == irr.delivered_ml >= 2 * tick_ml and water_ml_m2 == water_ml // 1000

@@ -306,21 +306,23 @@ class Irrigation:
                 return alarms | ALARM_NO_FLOW
         expected_s = self.target_ml * 60 // max(group.flow_ml_min, 1)
         if self.delivered_ml >= self.target_ml:
-            self._done(group)
+            self._done()
         elif self.run_ms > 3000 * expected_s + self.prove_ms:
             self._stop()
             return alarms | ALARM_OVERRUN
         return alarms
 
     def _deliver(self, flow_ml_min, dt_ms):
-        self.delivered_ml += muldiv(flow_ml_min, dt_ms, 60000)
+        step_ml = muldiv(flow_ml_min, dt_ms, 60000)
+        self.delivered_ml += step_ml
+        # Counted as it flows: a start stopped early (a trip, a hold, no
+        # flow, overrun) still put this water on the crop and the drain.
+        self.water_ml += step_ml
+        if self.active == self.drain_group:
+            self.gauge_water_ml += step_ml
 
-    def _done(self, group):
-        number = self.active
+    def _done(self):
         self.starts += 1
-        self.water_ml += self.delivered_ml
-        if number == self.drain_group:
-            self.gauge_water_ml += self.delivered_ml
         self._stop()
 
     def stop(self):
