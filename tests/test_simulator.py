@@ -233,14 +233,27 @@ PROOF_EXAMPLES = int(os.environ.get("PROOF_EXAMPLES", "6"))  # PROOF_EXAMPLES=40
 # water and a heat pump sized for the weather (the design load at -12 degC
 # outside, the house at 20 degC, times 1..1.5); the house fogs, so the rose's
 # VPD band holds too.
-@settings(max_examples=PROOF_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.integers(0, 2**31 - 1),
-    area_m2=st.floats(1000.0, 20000.0),
-    cover_u=st.floats(3.0, 7.0),
-    mine_water_c=st.floats(10.0, 20.0),
-    sizing=st.floats(1.0, 1.5),
-)
+def fresh_houses(mine_water_low_c, mine_water_high_c):
+    """The proof's examples: any seed, floor area and cover U-value, mine
+    water in the range, and a sizing factor 1..1.5."""
+
+    def decorate(test):
+        return settings(
+            max_examples=PROOF_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        )(
+            given(
+                seed=st.integers(0, 2**31 - 1),
+                area_m2=st.floats(1000.0, 20000.0),
+                cover_u=st.floats(3.0, 7.0),
+                mine_water_c=st.floats(mine_water_low_c, mine_water_high_c),
+                sizing=st.floats(1.0, 1.5),
+            )(test)
+        )
+
+    return decorate
+
+
+@fresh_houses(10.0, 20.0)
 def test_firmware_holds_any_winter_house_with_a_sized_heat_pump(seed, area_m2, cover_u, mine_water_c, sizing):
     base = load_scenario("zichuan-rose-winter")
     design_w_m2 = (cover_u * 1.25 + 1.0) * (20.0 - (-12.0))
@@ -262,14 +275,7 @@ def test_firmware_holds_any_winter_house_with_a_sized_heat_pump(seed, area_m2, c
 # 12 to 18 degC, the fan-coils sized as the shipped house's (200 W/m2 against
 # 15 degC water, scaled by 1..1.5) with the reverse heat pump: the air in
 # band, and the rose's VPD on its humid nights.
-@settings(max_examples=PROOF_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.integers(0, 2**31 - 1),
-    area_m2=st.floats(1000.0, 20000.0),
-    cover_u=st.floats(3.0, 7.0),
-    mine_water_c=st.floats(12.0, 18.0),
-    sizing=st.floats(1.0, 1.5),
-)
+@fresh_houses(12.0, 18.0)
 def test_firmware_holds_any_summer_house_with_sized_cooling(seed, area_m2, cover_u, mine_water_c, sizing):
     base = load_scenario("zichuan-rose-summer")
     scenario = base.replace(
