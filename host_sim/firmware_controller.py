@@ -87,6 +87,7 @@ def commissioning_for(scenario) -> dict:
         "fert.raw_ec_ms_cm": round(spec.raw_ec_ms_cm, 3),
         "fert.ec_per_full_ms_cm": round(stock_ml_l * spec.stock_ec_per_ml_l, 3),
         "fert.acid_ff_pct": round(min(injector_pct(spec)[1], 100.0), 3),
+        "fert.probes": spec.probes,
     }
 
 
@@ -165,6 +166,8 @@ def fill_water_readings(r: Any, meas: Measurements) -> None:
     r.drain_ml = None if meas.drain_ml is None else int(round(meas.drain_ml))
     r.ec = _milli(meas.ec_ms_cm)
     r.ph = _milli(meas.ph)
+    r.ec2 = _milli(meas.ec2_ms_cm)
+    r.ph2 = _milli(meas.ph2)
 
 
 def fill_irrigation(irr: Any, group: int, dose_ab: int, dose_acid: int) -> None:

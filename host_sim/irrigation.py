@@ -307,7 +307,7 @@ class Irrigation:
         self.tally = IrrigationTally(self.system, spec)
         mixer = self.system.mixer
         self.sensors = IrrigationSensors(
-            scenario.seed, spec.start_pct, mixer.ec_ms_cm, mixer.ph, spec.drain_tip_ml
+            scenario.seed, spec.start_pct, mixer.ec_ms_cm, mixer.ph, spec.drain_tip_ml, spec.probes
         )
         self.catchment_ml_per_l_m2: float = spec.drain_catchment_m2 * ML_PER_L
         self.commands = IrrigationCommands()

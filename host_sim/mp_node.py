@@ -150,7 +150,7 @@ class MicroPythonController:
         if self.irrigating:  # the root zone's and the mixer's readings first
             r = self._water_readings
             fill_water_readings(r, meas)
-            water = (r.substrate_pct, r.flow_ml_min, r.drain_ml, r.ec, r.ph)
+            water = (r.substrate_pct, r.flow_ml_min, r.drain_ml, r.ec, r.ph, r.ec2, r.ph2)
             frame = "w %s\n" % " ".join(_field(v) for v in water) + frame
         if self._day:
             frame = self._day + frame

@@ -34,10 +34,10 @@ MAX_DAYS = 400.0
 # Fault targets and the kinds each allows.  The root zone's (substrate, flow,
 # drain, ec, ph, irrigation_pump) need an [irrigation] table.
 SENSOR_TARGETS = ("air_temp", "air_temp_2", "air_rh", "supply_temp", "radiation",
-                  "substrate", "flow", "drain", "ec", "ph")  # fmt: skip
+                  "substrate", "flow", "drain", "ec", "ph", "ec2", "ph2")  # fmt: skip
 VALVE_TARGETS = ("heat_valve", "cool_valve", "vent")
 EQUIPMENT_TARGETS = ("heat_pump", "mine_water_pump", "irrigation_pump")
-IRRIGATION_TARGETS = ("substrate", "flow", "drain", "ec", "ph", "irrigation_pump")
+IRRIGATION_TARGETS = ("substrate", "flow", "drain", "ec", "ph", "ec2", "ph2", "irrigation_pump")
 SENSOR_KINDS = ("dropout", "stuck", "spike", "offset", "noise")  # dropout: reads fail (OSError on the node)
 FAULT_GROUPS = {  # group: (targets, kinds allowed for each of them)
     "sensor": (SENSOR_TARGETS, SENSOR_KINDS),
@@ -151,6 +151,7 @@ class IrrigationSpec:
     mixing_l: float  # water between the injection point and the EC/pH sensors
     drain_catchment_m2: float  # floor area of group 1 whose drain the gauge catches
     drain_tip_ml: float  # the tipping bucket's volume per tip
+    probes: int  # EC and pH probes of each after the mixer: 2 cross-check each other
     ec_limit_ms_cm: float  # hard limits on the supply: EC above ...
     ph_min: float  # ... or pH below is a violation (metric ec_limit_violations)
     target_ec_ms_cm: float  # the crop's supply targets: the timer's injector is sized for these
@@ -435,6 +436,7 @@ IRRIGATION_KEYS = {
     "mixing_l": (Number(1.0, 1e4), 80.0),
     "drain_catchment_m2": (Number(0.1, 1000.0), 4.0),
     "drain_tip_ml": (Number(1.0, 1000.0), 20.0),
+    "probes": (Integer(1, 2), 1),
     "ec_limit_ms_cm": (Number(0.5, 20.0), 4.0),
     "ph_min": (Number(2.0, 7.0), 4.5),
     "target_ec_ms_cm": (Number(0.1, 10.0), None),
@@ -644,13 +646,18 @@ def _check_irrigation(source, irrigation, greenhouse, crop_kind):
 
 
 def _check_fault(source, prefix, fault, days, air_sensors, irrigated):
+    """irrigated: the scenario's IrrigationSpec, or None."""
     target, kind, value = fault["target"], fault["kind"], fault["value"]
     if target == "air_temp_2" and air_sensors < 2:
         raise ScenarioError(
             f"{source}: {prefix}.target air_temp_2 needs a second air sensor (greenhouse.air_sensors = 2)"
         )
-    if target in IRRIGATION_TARGETS and not irrigated:
+    if target in IRRIGATION_TARGETS and irrigated is None:
         raise ScenarioError(f"{source}: {prefix}.target {target} needs an [irrigation] table")
+    if target in ("ec2", "ph2") and irrigated.probes < 2:
+        raise ScenarioError(
+            f"{source}: {prefix}.target {target} needs a second probe (irrigation.probes = 2)"
+        )
     kinds = FAULT_KINDS[target]
     if not isinstance(kind, str) or kind not in kinds:
         raise ScenarioError(
@@ -763,7 +770,7 @@ def _build(data, source, base_dir, path):
         power=PowerSpec(**table("power")),
         irrigation=irrigation,
         settings=_settings(source, data),
-        faults=_faults(source, data, top["days"], greenhouse.air_sensors, irrigation is not None),
+        faults=_faults(source, data, top["days"], greenhouse.air_sensors, irrigation),
         path=path,
         source=source,
     )

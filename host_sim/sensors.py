@@ -100,6 +100,8 @@ class Measurements:
         "drain_ml",
         "ec_ms_cm",
         "ph",
+        "ec2_ms_cm",
+        "ph2",
     )
 
     def __init__(self):
@@ -123,6 +125,8 @@ class Measurements:
         self.drain_ml = None  # drain gauge: mL collected since the last tick
         self.ec_ms_cm = None  # supply water after the mixer
         self.ph = None
+        self.ec2_ms_cm = None  # the second probes, where fitted (irrigation.probes = 2)
+        self.ph2 = None
 
 
 class SensorSet:
@@ -217,7 +221,13 @@ class IrrigationSensors:
     """The root zone's and the mixer's sensors, on their own noise stream."""
 
     def __init__(
-        self, seed: int, substrate_pct: float, ec_ms_cm: float, ph: float, drain_tip_ml: float
+        self,
+        seed: int,
+        substrate_pct: float,
+        ec_ms_cm: float,
+        ph: float,
+        drain_tip_ml: float,
+        probes: int = 1,
     ) -> None:
         rng = random.Random(seed + IRRIGATION_SEED)
         # Slab water-content probe (FDR/TDR, e.g. Grodan GroSens): 0.1 % steps, a little noise.
@@ -235,6 +245,14 @@ class IrrigationSensors:
             "ec": self.ec,
             "ph": self.ph,
         }
+        # A second EC and pH probe beside the first (Priva's double measurement), where fitted.
+        self.ec2: Sensor | None = None
+        self.ph2: Sensor | None = None
+        if probes == 2:
+            self.ec2 = Sensor(rng, 0.02, 5.0, 0.01, 0.0, 20.0, ec_ms_cm)
+            self.ph2 = Sensor(rng, 0.02, 10.0, 0.01, 0.0, 14.0, ph)
+            self.by_target["ec2"] = self.ec2
+            self.by_target["ph2"] = self.ph2
 
     def read_into(
         self,
@@ -254,3 +272,6 @@ class IrrigationSensors:
         meas.drain_ml = self.drain.read(drain_ml)
         meas.ec_ms_cm = self.ec.read(ec_ms_cm, dt_s)
         meas.ph = self.ph.read(ph, dt_s)
+        if self.ec2 is not None and self.ph2 is not None:
+            meas.ec2_ms_cm = self.ec2.read(ec_ms_cm, dt_s)
+            meas.ph2 = self.ph2.read(ph, dt_s)

@@ -242,8 +242,8 @@ BAD = [
         "missing fault key",
         changed({}, [{"start_h": 1.0, "duration_h": 1.0, "kind": "trip"}]),
         "missing required key faults[1].target",
-        "one of air_temp, air_temp_2, air_rh, supply_temp, radiation, substrate, flow, drain, ec, ph, "
-        "heat_valve",
+        "one of air_temp, air_temp_2, air_rh, supply_temp, radiation, substrate, flow, drain, ec, ph, ec2, "
+        "ph2, heat_valve",
     ),
     (
         "missing table",
@@ -425,7 +425,7 @@ BAD = [
         changed({}, [fault(target="roof")]),
         "faults[1].target",
         "must be one of air_temp, air_temp_2, air_rh, supply_temp, radiation, substrate, flow, drain, ec, "
-        "ph, heat_valve, cool_valve, vent, heat_pump, mine_water_pump, irrigation_pump, got 'roof'",
+        "ph, ec2, ph2, heat_valve, cool_valve, vent, heat_pump, mine_water_pump, irrigation_pump, got 'roof'",
     ),
     (
         "offset without value",
@@ -766,3 +766,11 @@ def test_irrigation_faults_take_the_kinds_of_their_group():
     )
     message = error_of(changed({"irrigation.groups": 2}, [fault(target="irrigation_pump", kind="stuck")]))
     assert "faults[1].kind must be one of trip (for equipment target irrigation_pump)" in message
+
+
+def test_a_fault_on_a_second_ec_or_ph_probe_needs_one_fitted():
+    one = changed({"irrigation.probes": 1}, [fault(target="ph2", kind="offset", value=1.0)])
+    assert "faults[1].target ph2 needs a second probe (irrigation.probes = 2)" in error_of(one)
+    two = changed({"irrigation.probes": 2}, [fault(target="ph2", kind="offset", value=1.0)])
+    assert parse_scenario(two).irrigation.probes == 2
+    assert "irrigation.probes" in error_of(changed({"irrigation.probes": 3}))

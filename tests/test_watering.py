@@ -12,15 +12,20 @@ from hypothesis import strategies as st
 from core.crops import WATER
 from core.fertigation import (
     ALARM_AB_LIMIT,
+    ALARM_EC_DISAGREE,
     ALARM_EC_HIGH,
     ALARM_EC_NO_RESPONSE,
     ALARM_EC_SENSOR,
+    ALARM_PH_DISAGREE,
     ALARM_PH_LOW,
+    ALARM_PH_SENSOR,
+    ALARM_PROBE2,
     ALARM_RAW_EC,
     Fertigation,
 )
 from core.fixed import FULL_SCALE
 from core.irrigation import ALARM_FLOW_SENSOR, ALARM_NO_FLOW, Irrigation
+from core.pid import AUTO
 from core.watering import FERT_SHIFT, Watering
 from micropython_runner import TESTS, run_json
 from node.house import make_climate
@@ -47,7 +52,17 @@ def test_micropython_gives_the_trace_cpython_gives(by_hand):
         "sunny": water_trace.run(),
         "trip": water_trace.run(days=2, trip_day=1),
         "by_hand": by_hand,
+        "drift": water_trace.run(days=1, drift_from_ms=12 * 3600000),
     }
+
+
+def test_two_probes_dose_on_their_mean_until_one_drifts_then_the_recipe():
+    # (the same run under MicroPython is in the identity test above)
+    calm = water_trace.run(days=1, drift_from_ms=24 * 3600000)
+    drift = water_trace.run(days=1, drift_from_ms=12 * 3600000)
+    assert not calm["alarms"] >> FERT_SHIFT & ALARM_PH_DISAGREE and calm["dose_without_flow"] == 0
+    assert drift["alarms"] >> FERT_SHIFT & ALARM_PH_DISAGREE and drift["dose_without_flow"] == 0
+    assert calm["starts"] == drift["starts"]  # the water goes on as it was
 
 
 def test_yesterday_is_the_day_before_s_totals_as_they_stood_at_the_rollover(alternating):
@@ -321,20 +336,56 @@ def test_a_dose_at_its_limit_with_no_answer_stops():
     assert fert.alarms & ALARM_EC_NO_RESPONSE and fert.ab.duty == 0
 
 
+def test_two_ph_probes_that_drift_apart_dose_the_recipe_and_raise_an_alarm():
+    # One pH probe drifts a unit high (an aged electrode): alone, the loop
+    # would add acid until the crop's water sat a unit under the target.
+    # With a second probe the two disagree; after fert.disagree_s of flow the
+    # acid is dosed by the recipe (its feed-forward), open loop, with an alarm.
+    fert = fertigation(probes=2)
+    alarms, acid = [], []
+    for k in range(60):
+        fert.tick(STEP_MS, True, 1800 + k % 3, 6800 + k % 3, 300, 1800 + k % 2, 5800 + k % 2)
+        alarms.append(fert.alarms & ALARM_PH_DISAGREE)
+        acid.append(fert.acid.duty)
+    first = alarms.index(ALARM_PH_DISAGREE)
+    assert first * STEP_MS == fert.disagree_ms - STEP_MS  # (counted from the first tick)
+    assert acid[first:] == [fert.acid_ff] * (60 - first) and fert.ab.duty > 0
+    assert not fert.alarms & (ALARM_PH_SENSOR | ALARM_EC_DISAGREE)
+    # Agreeing again, the loop doses on their mean.
+    fert.tick(STEP_MS, True, 1801, 5800, 300, 1800, 5810)
+    assert not fert.alarms & ALARM_PH_DISAGREE and fert.acid.loop.mode == AUTO
+
+
+def test_with_two_probes_the_worse_trips_and_a_missing_one_leaves_the_other_dosing():
+    fert = fertigation(probes=2)
+    assert fert.tick(STEP_MS, True, 1800, 5800, 300, 3600, 5800) is True and fert.alarms & ALARM_EC_HIGH
+    fert = fertigation(probes=2)
+    for k in range(10):
+        fert.tick(STEP_MS, True, None, 5800 + k % 3, 300, 1800 + k % 3, 5800 + k % 2)
+    assert fert.alarms & ALARM_PROBE2 and not fert.alarms & ALARM_EC_SENSOR and fert.ab.duty > 0
+    fert.tick(STEP_MS, True, None, 5800, 300, None, 5801)
+    assert fert.alarms & ALARM_EC_SENSOR and fert.ab.duty == 0  # both gone: no A/B
+    # One probe fitted (the default): a second reading is not looked at.
+    fert = fertigation()
+    fert.tick(STEP_MS, True, 1800, 5800, 300, None, 9000)
+    assert not fert.alarms & (ALARM_PROBE2 | ALARM_PH_DISAGREE)
+
+
 readings = st.one_of(st.none(), st.integers(0, 6000))
-steps = st.tuples(
-    st.booleans(), readings, st.one_of(st.none(), st.integers(3000, 9000)), st.integers(0, 1200)
-)
+ph_readings = st.one_of(st.none(), st.integers(3000, 9000))
+steps = st.tuples(st.booleans(), readings, ph_readings, st.integers(0, 1200), readings, ph_readings)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(steps, min_size=1, max_size=300), st.integers(1000, 60000))
-def test_dosing_never_runs_without_flow_nor_past_its_limits(sequence, dt_ms):
-    fert = fertigation(max_start_on_ms=60000, max_day_on_ms=120000, frozen_ms=30000, saturated_ms=60000)
+@given(st.lists(steps, min_size=1, max_size=300), st.integers(1000, 60000), st.integers(1, 2))
+def test_dosing_never_runs_without_flow_nor_past_its_limits(sequence, dt_ms, probes):
+    fert = fertigation(
+        max_start_on_ms=60000, max_day_on_ms=120000, frozen_ms=30000, saturated_ms=60000, probes=probes
+    )
     start_on = day_on = 0
     flowing_before = False
-    for flowing, ec, ph, sun in sequence:
-        fert.tick(dt_ms, flowing, ec, ph, sun)
+    for flowing, ec, ph, sun, ec2, ph2 in sequence:
+        fert.tick(dt_ms, flowing, ec, ph, sun, ec2, ph2)
         duty = fert.ab.duty
         assert 0 <= duty <= FULL_SCALE and 0 <= fert.acid.duty <= FULL_SCALE
         if not flowing:

@@ -57,8 +57,12 @@ class Plant:
         return flow, drain
 
 
-def run(days=2, peak=(800, 300), trip_day=None):
+def run(days=2, peak=(800, 300), trip_day=None, drift_from_ms=None):
+    """drift_from_ms: two probes of each, the first pH probe reading a unit
+    high from this time of the first day on."""
     water = Watering(WATER["rose"], GROUPS, drain_group=3, drain_area_m2=2)
+    if drift_from_ms is not None:
+        water.fert.probes = 2
     water.set_day(6 * 3600000, 18 * 3600000)
     water.irr.drain_silent_ml_m2 = 0  # this toy slab has no buffer: a dry spell is no stuck gauge
     plant = Plant()
@@ -71,7 +75,13 @@ def run(days=2, peak=(800, 300), trip_day=None):
             t = k * STEP_MS
             sun = sun_w_m2(t, peak[day % len(peak)])
             jitter = plant.noise % 21 - 10  # +-10 uS/cm, +-0.01 pH
-            group = water.tick(t, STEP_MS, sun, None, flow, drain, plant.ec + jitter, plant.ph + jitter)
+            ec, ph = plant.ec + jitter, plant.ph + jitter
+            if drift_from_ms is None:
+                group = water.tick(t, STEP_MS, sun, None, flow, drain, ec, ph)
+            else:
+                drift = 1000 if day or t >= drift_from_ms else 0
+                ec2, ph2 = plant.ec - jitter, plant.ph - jitter  # beside the first, its own noise
+                group = water.tick(t, STEP_MS, sun, None, flow, drain, ec, ph + drift, ec2, ph2)
             if k == 0 and day:  # the day rolled over: yesterday's totals kept
                 trace["yesterday"].append(list(water.irr.yesterday()))
             trace["alarms"] |= water.alarms
@@ -164,4 +174,7 @@ def by_hand():
 
 
 if __name__ == "__main__":
-    print(json.dumps({"sunny": run(), "trip": run(days=2, trip_day=1), "by_hand": by_hand()}))
+    print(json.dumps({
+        "sunny": run(), "trip": run(days=2, trip_day=1), "by_hand": by_hand(),
+        "drift": run(days=1, drift_from_ms=12 * 3600000),
+    }))  # fmt: skip

@@ -106,6 +106,8 @@ SENSOR_ROLES = {
     "substrate_pct": ("adc",),
     "ec_ms_cm": ("adc",),
     "ph": ("adc",),
+    "ec2_ms_cm": ("adc",),
+    "ph2": ("adc",),
     "wind_m_s": ("pulse",),
     "flow_l_min": ("pulse",),
     "drain_ml": ("pulse",),

@@ -16,7 +16,14 @@
 #     chasing a target the stock cannot reach); acid dosing goes on;
 #   - an EC or pH reading missing, or repeated exactly for frozen_ms while
 #     water flows (a stuck probe), stops its dosing with an alarm; so does a
-#     dose held at its limit for saturated_ms (the reading does not answer).
+#     dose held at its limit for saturated_ms (the reading does not answer);
+#   - with two probes of each (probes = 2, as Priva's double measurement):
+#     the loops act on their mean and the trips on the worse; two that
+#     disagree by more than ec_disagree / ph_disagree for disagree_ms dose
+#     the recipe's feed-forward, open loop, with an alarm (which
+#     is wrong only the grower can tell: a drifted pH probe reading high
+#     would otherwise have the loop acidify the crop); a second probe
+#     missing or frozen leaves the first in control, with an alarm.
 #
 # Scales: EC in uS/cm (milli-mS/cm), pH in milli-pH, duties 0..FULL_SCALE.
 
@@ -35,6 +42,9 @@ ALARM_EC_NO_RESPONSE = const(128)
 ALARM_PH_NO_RESPONSE = const(256)
 ALARM_EC_DEVIATION = const(512)
 ALARM_PH_DEVIATION = const(1024)
+ALARM_EC_DISAGREE = const(2048)
+ALARM_PH_DISAGREE = const(4096)
+ALARM_PROBE2 = const(8192)
 TRIPS = ALARM_EC_HIGH | ALARM_PH_LOW  # latched: they need acknowledge()
 ALARM_TEXT = (
     (ALARM_EC_HIGH, "ec_high", "supply EC above its limit: dosing and irrigation stopped, acknowledge"),
@@ -56,6 +66,9 @@ ALARM_TEXT = (
         "ph_deviation",
         "acid dose far from the recipe's for long: check the pH probe and acid",
     ),
+    (ALARM_EC_DISAGREE, "ec_disagree", "the two EC probes disagree: A/B dosed by the recipe, check both"),
+    (ALARM_PH_DISAGREE, "ph_disagree", "the two pH probes disagree: acid dosed by the recipe, check both"),
+    (ALARM_PROBE2, "probe2", "one of two EC or pH probes missing or frozen: the other doses alone"),
 )
 SATURATED = const(95000)  # a dose this high counts as held at the limit
 ON_MAX_MS = const(86400000)
@@ -65,8 +78,13 @@ class Doser:
     """One dosing channel: a PI loop with feed-forward, its on-time limits,
     its sensor checks."""
 
-    def __init__(self, loop, sensor_alarm, limit_alarm, stuck_alarm, deviation_alarm, max_step):
+    def __init__(self, loop, alarms, max_step):
+        """alarms: (sensor, limit, stuck, deviation, disagree) bits."""
+        sensor_alarm, limit_alarm, stuck_alarm, deviation_alarm, disagree_alarm = alarms
         self.loop = loop
+        self.disagree_alarm = disagree_alarm
+        self.check2 = Plausible(max_step)  # the second probe's, where fitted
+        self.apart_ms = 0  # how long the two probes have disagreed, in flow
         self.sensor_alarm = sensor_alarm
         self.limit_alarm = limit_alarm
         self.stuck_alarm = stuck_alarm
@@ -92,13 +110,18 @@ class Doser:
             self.loop.set_hold()
 
     def dose(self, target, reading, ff, dt_ms, f):
-        """The duty for this step, and the alarms; reading already checked."""
+        """The duty for this step, and the alarms; reading already checked
+        (None: the probes disagree, the recipe's ff is dosed open loop)."""
         if self.stuck:
             self.stop()
             return self.stuck_alarm
         if self.start_on_ms >= f.max_start_on_ms or self.day_on_ms >= f.max_day_on_ms:
             self.stop()
             return self.limit_alarm
+        if reading is None:
+            self.stop()  # (the loop holds what it learnt)
+            self._run(clamp(ff, 0, FULL_SCALE), dt_ms)
+            return self.disagree_alarm
         loop = self.loop
         loop.set_auto()  # from where the last start left it (held)
         loop.start_from(clamp(ff, 0, FULL_SCALE))  # the very first: from the recipe
@@ -119,11 +142,14 @@ class Doser:
                 alarm = self.deviation_alarm
         else:
             self.far_ms = 0
+        self._run(duty, dt_ms)
+        return alarm
+
+    def _run(self, duty, dt_ms):
         self.duty = duty
         on_ms = muldiv(dt_ms, duty, FULL_SCALE)
         self.start_on_ms = clamp(self.start_on_ms + on_ms, 0, ON_MAX_MS)
         self.day_on_ms = clamp(self.day_on_ms + on_ms, 0, ON_MAX_MS)
-        return alarm
 
 
 class Fertigation:
@@ -147,14 +173,20 @@ class Fertigation:
         self.saturated_ms = 180000
         self.deviation = 25000  # a dose this far from the feed-forward (0: never) ...
         self.deviation_ms = 600000  # ... this long is an alarm
+        self.probes = 1  # EC and pH probes of each: 2 cross-check each other
+        self.ec_disagree = 200  # two EC probes this far apart (uS/cm) ...
+        self.ph_disagree = 300  # ... or two pH probes (milli-pH) ...
+        self.disagree_ms = 60000  # ... this long: the recipe doses
         # Dosers.  EC: % of duty per mS/cm of error; pH: more acid above the target.
         self.ab = Doser(
             PID(kp_m=20000, ki_m=500),
-            ALARM_EC_SENSOR, ALARM_AB_LIMIT, ALARM_EC_NO_RESPONSE, ALARM_EC_DEVIATION, 1500,
+            (ALARM_EC_SENSOR, ALARM_AB_LIMIT, ALARM_EC_NO_RESPONSE, ALARM_EC_DEVIATION, ALARM_EC_DISAGREE),
+            1500,
         )  # fmt: skip
         self.acid = Doser(
             PID(kp_m=30000, ki_m=600, direct=True),
-            ALARM_PH_SENSOR, ALARM_ACID_LIMIT, ALARM_PH_NO_RESPONSE, ALARM_PH_DEVIATION, 3000,
+            (ALARM_PH_SENSOR, ALARM_ACID_LIMIT, ALARM_PH_NO_RESPONSE, ALARM_PH_DEVIATION, ALARM_PH_DISAGREE),
+            3000,
         )  # fmt: skip
         self.light_w_m2 = 0  # the averaged radiation
         self._light_rest = 0
@@ -171,21 +203,34 @@ class Fertigation:
         self.ab.day_on_ms = 0
         self.acid.day_on_ms = 0
 
-    def tick(self, dt_ms, flowing, ec, ph, radiation_w_m2):
-        """flowing: the irrigation's proven flow.  Sets ab and acid .duty and
-        alarms; returns True while a trip holds the irrigation."""
+    def tick(self, dt_ms, flowing, ec, ph, radiation_w_m2, ec2=None, ph2=None):
+        """flowing: the irrigation's proven flow; ec2, ph2: the second
+        probes' (probes = 2).  Sets ab and acid .duty and alarms; returns
+        True while a trip holds the irrigation."""
         self._light(radiation_w_m2, dt_ms)
         alarms = self.tripped
-        if ec is not None and ec > self.ec_high:
+        if ec is not None and ec > self.ec_high or ec2 is not None and ec2 > self.ec_high:
             alarms |= ALARM_EC_HIGH
-        if ph is not None and ph < self.ph_low:
+        if ph is not None and ph < self.ph_low or ph2 is not None and ph2 < self.ph_low:
             alarms |= ALARM_PH_LOW
         self.tripped = alarms & TRIPS
         ec = self._checked(self.ab, ec, dt_ms, flowing)
         ph = self._checked(self.acid, ph, dt_ms, flowing)
-        if ec is None:  # (raised between starts too, until the probe reads again)
+        ec_ok = ph_ok = True  # False: the two probes disagree (the reading is None then)
+        if self.probes == 2:
+            ec2 = self._checked(self.ab, ec2, dt_ms, flowing, True)
+            ph2 = self._checked(self.acid, ph2, dt_ms, flowing, True)
+            if (ec is None) != (ec2 is None) or (ph is None) != (ph2 is None):
+                alarms |= ALARM_PROBE2
+            ec, ec_ok = self._paired(self.ab, ec, ec2, self.ec_disagree, dt_ms)
+            ph, ph_ok = self._paired(self.acid, ph, ph2, self.ph_disagree, dt_ms)
+            if not ec_ok:  # (between starts too: the grower sees it before the next)
+                alarms |= ALARM_EC_DISAGREE
+            if not ph_ok:
+                alarms |= ALARM_PH_DISAGREE
+        if ec is None and ec_ok:  # (raised between starts too, until a probe reads again)
             alarms |= ALARM_EC_SENSOR
-        if ph is None:
+        if ph is None and ph_ok:
             alarms |= ALARM_PH_SENSOR
         if flowing and not self._flowing:
             self.ab.new_start()
@@ -196,7 +241,7 @@ class Fertigation:
             self.acid.stop()
             self.alarms = alarms
             return self.tripped != 0
-        if ec is None:
+        if ec is None and ec_ok:
             self.ab.stop()
         elif self.raw_ec >= self.ec_target:
             self.ab.stop()
@@ -204,21 +249,39 @@ class Fertigation:
         else:
             ff = muldiv(self.ec_target - self.raw_ec, FULL_SCALE, self.ec_per_full)
             alarms |= self.ab.dose(self.ec_target, ec, ff, dt_ms, self)
-        if ph is None:
+        if ph is None and ph_ok:
             self.acid.stop()
         else:
             alarms |= self.acid.dose(self.ph_target, ph, self.acid_ff, dt_ms, self)
         self.alarms = alarms
         return False
 
-    def _checked(self, doser, reading, dt_ms, flowing):
+    def _checked(self, doser, reading, dt_ms, flowing, second=False):
         """The reading, or None when missing or frozen: repeated exactly for
         frozen_ms of flowing water (standing water may rightly read steady),
         until it reads something else."""
-        used = doser.check.check(reading, dt_ms if flowing else 0)
-        if used is not None and doser.check.frozen_ms >= self.frozen_ms:
+        check = doser.check2 if second else doser.check
+        used = check.check(reading, dt_ms if flowing else 0)
+        if used is not None and check.frozen_ms >= self.frozen_ms:
             return None
         return used
+
+    def _paired(self, doser, first, second, apart, dt_ms):
+        """Two probes' checked readings -> (the reading to dose on, ok):
+        their mean; the one there when the other is not; (None, False) when
+        they have disagreed for disagree_ms (dose the recipe)."""
+        if first is None or second is None:
+            doser.apart_ms = 0
+            return (second if first is None else first), True
+        if first - second > apart or second - first > apart:
+            # Counted in standing water too: side by side, the two read the
+            # same water, and a drift is caught before the next start doses on it.
+            doser.apart_ms = clamp(doser.apart_ms + dt_ms, 0, ON_MAX_MS)
+            if doser.apart_ms >= self.disagree_ms:
+                return None, False
+        else:
+            doser.apart_ms = 0
+        return (first + second) // 2, True
 
     def _light(self, radiation_w_m2, dt_ms):
         if radiation_w_m2 is not None:  # a first-order average, its remainder carried

@@ -38,6 +38,10 @@ fert.frozen_s            water.fert.frozen_ms     10000   3600000 1000 s        
 fert.saturated_s         water.fert.saturated_ms  10000   3600000 1000 s         a dose held at its limit this long is failed
 fert.deviation_pct       water.fert.deviation         0    100000 1000 %         a dose this far from the recipe's (0: never) ...
 fert.deviation_s         water.fert.deviation_ms  60000  86400000 1000 s         ... this long raises ec_deviation or ph_deviation
+fert.probes              water.fert.probes            1         2    1 -         EC and pH probes of each; 2 cross-check each other
+fert.ec_disagree_ms_cm   water.fert.ec_disagree       50      2000 1000 mS/cm     two EC probes this far apart ...
+fert.ph_disagree         water.fert.ph_disagree       50      2000 1000 pH        ... or two pH probes ...
+fert.disagree_s          water.fert.disagree_ms    60000   3600000 1000 s         ... this long in flow: dosed by the recipe, alarm
 fert.ec.kp               gain.water.fert.ab.loop.kp_m 0   1000000 1000 %/(mS/cm) A/B duty per mS/cm of EC error
 fert.ec.ki               gain.water.fert.ab.loop.ki_m 0     50000 1000 %/(mS/cm*s) A/B: integral gain
 fert.ph.kp               gain.water.fert.acid.loop.kp_m 0 1000000 1000 %/pH      acid duty per pH above the target

@@ -25,6 +25,8 @@ class Readings:
         self.drain_ml = None  # the drain gauge's collection since the last tick
         self.ec = None  # after the mixer, uS/cm
         self.ph = None  # after the mixer, milli-pH
+        self.ec2 = None  # the second probes, where fitted (fert.probes = 2)
+        self.ph2 = None
 
 
 class Watering:
@@ -45,15 +47,19 @@ class Watering:
         """tick() on .readings (the node's way)."""
         r = self.readings
         return self.tick(
-            time_of_day_ms, dt_ms, radiation_w_m2, r.substrate_pct, r.flow_ml_min, r.drain_ml, r.ec, r.ph
-        )
+            time_of_day_ms, dt_ms, radiation_w_m2, r.substrate_pct, r.flow_ml_min, r.drain_ml, r.ec, r.ph,
+            r.ec2, r.ph2,
+        )  # fmt: skip
 
-    def tick(self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml, ec, ph):
+    def tick(
+        self, time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml, ec, ph,
+        ec2=None, ph2=None,
+    ):  # fmt: skip
         irr, fert = self.irr, self.fert
         self.group = irr.tick(time_of_day_ms, dt_ms, radiation_w_m2, substrate_pct, flow_ml_min, drain_ml)
         if irr.new_day:
             fert.new_day()
-        irr.hold = fert.tick(dt_ms, irr.flow_proven, ec, ph, radiation_w_m2)
+        irr.hold = fert.tick(dt_ms, irr.flow_proven, ec, ph, radiation_w_m2, ec2, ph2)
         if irr.hold and self.group:  # a trip this tick: stop the water now
             irr.stop()
             irr.alarms |= ALARM_HELD

@@ -38,7 +38,9 @@ DAYLIGHT_OFF_W_M2 = const(5)
 NOON_MS = const(43200000)
 SENSIRION = {"sht4x": SHT4x, "sht3x": SHT3x}
 # Roles read through an ADC: the core's scale of the board's calibration unit.
-ANALOG_SCALE = {"radiation_w_m2": 1, "substrate_pct": 1000, "ec_ms_cm": 1000, "ph": 1000}
+ANALOG_SCALE = {
+    "radiation_w_m2": 1, "substrate_pct": 1000, "ec_ms_cm": 1000, "ph": 1000, "ec2_ms_cm": 1000, "ph2": 1000,
+}  # fmt: skip
 # Pulse roles: the board's scale key, and milli-units per pulse from it.
 WIND_KEY = "hz_per_m_s"
 PULLS = ("up", "down")
@@ -312,6 +314,8 @@ class Esp32Hal:
         r.drain_ml = readings.get("drain_ml")
         r.ec = readings.get("ec_ms_cm")
         r.ph = readings.get("ph")
+        r.ec2 = readings.get("ec2_ms_cm")  # the second probes, where fitted
+        r.ph2 = readings.get("ph2")
 
     # --- outputs -----------------------------------------------------------
 

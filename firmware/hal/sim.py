@@ -5,7 +5,7 @@
 #   plant -> node  d SUNRISE_MS SUNSET_MS          (when the day changes)
 #                  t TOD_MS DT_MS AIR AIR2 RH SUPPLY RAD OUT OUT_RH WIND
 #                    SOURCE HP_RUNNING MINE_OK POWER_CAP SURPLUS
-#                  w SUBSTRATE FLOW DRAIN EC PH     (before t, where the house irrigates)
+#                  w SUBSTRATE FLOW DRAIN EC PH EC2 PH2   (before t, where the house irrigates)
 #                  m                               (free heap, please)
 #                  q                               (the run is over)
 #   node -> plant  o HEAT COOL FOG VENT SCREEN HP_ON HP_COOLING HP_SUPPLY ALARMS
@@ -100,6 +100,8 @@ class SimHal:
         r.drain_ml = _reading(fields[3])
         r.ec = _reading(fields[4])
         r.ph = _reading(fields[5])
+        r.ec2 = _reading(fields[6])
+        r.ph2 = _reading(fields[7])
 
     def write_water(self, water):
         fert = water.fert
