@@ -33,4 +33,3 @@ class SHT3x(Sensirion):
 
     def _rh(self, raw):
         return rh_pct(raw)
-
