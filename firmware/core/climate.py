@@ -323,8 +323,11 @@ class Climate:
         # and its slower integral.  Tracking otherwise.
         self.valve_loop = PID(kp_m=9000, ki_m=9, out_min=0, out_max=FULL_SCALE)
         self.valve_loop.set_track(0)
-        # Cooling demand above the ventilation setpoint: 20 %/K, Ti 10 min, 0.5 %/s.
-        self.cool_loop = PID(kp_m=15000, ki_m=17, rate_per_s=500, direct=True)
+        # Cooling demand above the ventilation setpoint: 15 %/K, Ti ~7 min, 0.5 %/s.
+        # (Ti 15 min let a summer morning's sun, ramping to 600 W/m2 in two
+        # hours, hold the air over the band for half an hour: the fan-coils
+        # wait for the vents' share of the demand to fill first.)
+        self.cool_loop = PID(kp_m=15000, ki_m=34, rate_per_s=500, direct=True)
         # Fog on VPD above its aim: 80 %/kPa, Ti about 9 min (the RH it acts on
         # is a 3-minute average; faster, the fog cycles with the vents).
         self.fog_loop = PID(kp_m=80000, ki_m=150, direct=True)
