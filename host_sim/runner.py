@@ -179,8 +179,9 @@ def _run(scenario, controller_name, controller, weather, record, progress, oracl
 
     plant = Greenhouse(params_for(scenario), air_c=air0_c, rh_pct=80.0)
     sensors = SensorSet(
-        scenario.seed, plant.air_c, plant.rh_pct, plant.water_c, scenario.greenhouse.air_sensors
-    )
+        scenario.seed, plant.air_c, plant.rh_pct, plant.water_c, scenario.greenhouse.air_sensors,
+        float(weather.t_out_c[0]),
+    )  # fmt: skip
     meas = Measurements()
     commands = Commands()
     irrigation = None

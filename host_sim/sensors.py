@@ -132,7 +132,15 @@ class Measurements:
 class SensorSet:
     """The node's sensors, as fitted on the reference rose house."""
 
-    def __init__(self, seed: int, air_c: float, rh_pct: float, water_c: float, air_sensors: int = 1) -> None:
+    def __init__(
+        self,
+        seed: int,
+        air_c: float,
+        rh_pct: float,
+        water_c: float,
+        air_sensors: int = 1,
+        outdoor_c: float | None = None,
+    ) -> None:
         rng = random.Random(seed)
         # SHT4x-class air sensor in an aspirated screen: +-0.1 K, 0.01 resolution, ~1 min lag.
         self.air = Sensor(rng, 0.05, 60.0, 0.01, -40.0, 125.0, air_c)
@@ -141,7 +149,11 @@ class SensorSet:
         self.supply = Sensor(rng, 0.05, 20.0, 0.0625, -55.0, 125.0, water_c)
         # Pyranometer outside on an ADC: 1 W/m2 steps.
         self.radiation = Sensor(rng, 2.0, 0.0, 1.0, 0.0, 2000.0, 0.0)
-        self.outdoor = Sensor(rng, 0.1, 120.0, 0.1, -40.0, 60.0, air_c)
+        # (It starts at the outside's own temperature: started at the house's, its
+        # two-minute lag told the controller of a mild night while it was -4 degC
+        # out, and the humidity vent crack opened on a cold start.)
+        start_c = air_c if outdoor_c is None else outdoor_c
+        self.outdoor = Sensor(rng, 0.1, 120.0, 0.1, -40.0, 60.0, start_c)
         # A second air sensor on its own noise stream: fitting it leaves the others' readings as they were.
         self.air2: Sensor | None = None
         if air_sensors == 2:

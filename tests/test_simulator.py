@@ -253,6 +253,7 @@ def fresh_houses(mine_water_low_c, mine_water_high_c):
     return decorate
 
 
+@example(seed=408470, area_m2=1000.0, cover_u=3.0, mine_water_c=10.0, sizing=1.0)  # min pipe vs source limit
 @fresh_houses(10.0, 20.0)
 def test_firmware_holds_any_winter_house_with_a_sized_heat_pump(seed, area_m2, cover_u, mine_water_c, sizing):
     base = load_scenario("zichuan-rose-winter")
