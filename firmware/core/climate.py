@@ -584,9 +584,8 @@ class Climate:
         outside_drier = self._outside_drier
         if rh is not None and air is not None:
             sat = sat_pa(air)
-            rh_limit = clamp(RH_FULL - muldiv(p["vpd_min_kpa"], RH_FULL, sat), RH_LIMIT_MIN, rh_limit)
-            dry_min_pa = p["vpd_min_kpa"] + self.dry_above_min_pa
-            rh_dry = clamp(RH_FULL - muldiv(dry_min_pa, RH_FULL, sat), RH_LIMIT_MIN, p["rh_max_pct"])
+            rh_limit = _rh_at_deficit(p["vpd_min_kpa"], sat, rh_limit)
+            rh_dry = _rh_at_deficit(p["vpd_min_kpa"] + self.dry_above_min_pa, sat, rh_limit)
             vpd = deficit_pa(sat, rh)
             out_c = inp.outdoor_c
             out_rh = inp.outdoor_rh_pct
@@ -759,10 +758,12 @@ class Climate:
         vent = min(vent, self._vent_limit(inp.wind_m_s, None if overheat else inp.outdoor_c))
         self._vent = vent
 
-        # Heat pump: runs for heating demand, or in reverse when free cooling is full.
+        # Heat pump: runs for heating demand, or in reverse when free cooling is
+        # full, or to chill the drying coil.
+        dry_by_hp = coil_dehumidify and self.hp_drying != 0
         if not self.has_reverse or air is None:
             want_cooling = False
-        elif coil_dehumidify and self.hp_drying:
+        elif dry_by_hp:
             want_cooling = True  # chilled water for the drying coil
         elif self.outputs.heat_pump_cooling and self._hp_drying:
             want_cooling = False  # dry enough: it stops, unless cooling starts it anew
@@ -835,10 +836,7 @@ class Climate:
         out.screen = screen
         out.heat_pump_on = hp_on
         out.heat_pump_cooling = hp_on and want_cooling
-        if not out.heat_pump_cooling:
-            self._hp_drying = False
-        elif coil_dehumidify and self.hp_drying:
-            self._hp_drying = True
+        self._hp_drying = out.heat_pump_cooling and (dry_by_hp or self._hp_drying)
         out.alarms = alarms
         out.heat_setpoint_c = heat_sp
         out.vent_setpoint_c = vent_sp
@@ -917,6 +915,12 @@ class Climate:
 
     def alarm_names(self, alarms):
         return [code for bit, code, _ in ALARM_TEXT if alarms & bit]
+
+
+def _rh_at_deficit(deficit_pa, sat, rh_max):
+    """The RH (milli-%) that leaves deficit_pa of vapour deficit in air
+    holding sat Pa, within RH_LIMIT_MIN..rh_max."""
+    return clamp(RH_FULL - muldiv(deficit_pa, RH_FULL, sat), RH_LIMIT_MIN, rh_max)
 
 
 def _owner(obj, path):

@@ -84,7 +84,8 @@ class Doser:
         self.loop = loop
         self.disagree_alarm = disagree_alarm
         self.check2 = Plausible(max_step)  # the second probe's, where fitted
-        self.apart_ms = 0  # how long the two probes have disagreed, in flow
+        self.apart_ms = 0  # how long the two probes have disagreed
+        self.disagree = False  # ... long enough: the recipe doses, open loop
         self.sensor_alarm = sensor_alarm
         self.limit_alarm = limit_alarm
         self.stuck_alarm = stuck_alarm
@@ -222,8 +223,9 @@ class Fertigation:
             ph2 = self._checked(self.acid, ph2, dt_ms, flowing, True)
             if (ec is None) != (ec2 is None) or (ph is None) != (ph2 is None):
                 alarms |= ALARM_PROBE2
-            ec, ec_ok = self._paired(self.ab, ec, ec2, self.ec_disagree, dt_ms)
-            ph, ph_ok = self._paired(self.acid, ph, ph2, self.ph_disagree, dt_ms)
+            ec = self._paired(self.ab, ec, ec2, self.ec_disagree, dt_ms)
+            ph = self._paired(self.acid, ph, ph2, self.ph_disagree, dt_ms)
+            ec_ok, ph_ok = not self.ab.disagree, not self.acid.disagree
             if not ec_ok:  # (between starts too: the grower sees it before the next)
                 alarms |= ALARM_EC_DISAGREE
             if not ph_ok:
@@ -267,21 +269,24 @@ class Fertigation:
         return used
 
     def _paired(self, doser, first, second, apart, dt_ms):
-        """Two probes' checked readings -> (the reading to dose on, ok):
-        their mean; the one there when the other is not; (None, False) when
-        they have disagreed for disagree_ms (dose the recipe)."""
+        """Two probes' checked readings -> the reading to dose on: their
+        mean, or the one there when the other is not; None, with
+        doser.disagree set, when they have disagreed for disagree_ms (dose
+        the recipe)."""
+        doser.disagree = False
         if first is None or second is None:
             doser.apart_ms = 0
-            return (second if first is None else first), True
+            return second if first is None else first
         if first - second > apart or second - first > apart:
             # Counted in standing water too: side by side, the two read the
             # same water, and a drift is caught before the next start doses on it.
             doser.apart_ms = clamp(doser.apart_ms + dt_ms, 0, ON_MAX_MS)
             if doser.apart_ms >= self.disagree_ms:
-                return None, False
+                doser.disagree = True
+                return None
         else:
             doser.apart_ms = 0
-        return (first + second) // 2, True
+        return (first + second) // 2
 
     def _light(self, radiation_w_m2, dt_ms):
         if radiation_w_m2 is not None:  # a first-order average, its remainder carried
